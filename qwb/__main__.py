@@ -1,0 +1,3 @@
+from qwb.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,258 @@
+"""The `qwb` command line (SCHEME.md section 4). Thin: every command calls one pipeline function.
+
+Imports are lazy so `qwb --help` and `qwb check` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class ChineseParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}（qwb --help 查看帮助）", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseParser(prog="qwb", description="qwb：质量工作考核，从考核方案到排名。")
+    parser.add_argument("--version", action="store_true", help="显示版本")
+    sub = parser.add_subparsers(dest="command", parser_class=ChineseParser)
+
+    scheme = sub.add_parser("scheme", help="考核方案：检查、转换")
+    scheme_sub = scheme.add_subparsers(dest="scheme_command", parser_class=ChineseParser)
+    p = scheme_sub.add_parser("check", help="检查方案（.yaml 或 .xlsx）中的不一致")
+    p.add_argument("scheme", type=Path)
+    p.set_defaults(run=run_scheme_check)
+    p = scheme_sub.add_parser("export", help="在 YAML 与 Excel 两种形式之间转换方案")
+    p.add_argument("scheme", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="输出文件（.yaml 或 .xlsx）")
+    p.set_defaults(run=run_scheme_export)
+    p = scheme_sub.add_parser("blank", help="生成空白的方案编制工作簿")
+    p.add_argument("--out", type=Path, default=Path("workbook_templates/考核方案编制模板.xlsx"))
+    p.set_defaults(run=run_scheme_blank)
+
+    p = sub.add_parser("score", help="按方案为 JSON 中的填报值计分")
+    p.add_argument("scheme", type=Path)
+    p.add_argument("entries", type=Path, help='{"entries": {编码: 值}}')
+    p.add_argument("--json", type=Path, dest="json_out", help="写出汇总 JSON")
+    p.set_defaults(run=run_score)
+
+    p = sub.add_parser("template", help="生成填报模板（按部门或按被考核单位）")
+    p.add_argument("scheme", type=Path)
+    p.add_argument("--by", choices=("department", "unit"), required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--password", default=None, help="工作表保护密码（默认无密码）")
+    p.set_defaults(run=run_template)
+
+    p = sub.add_parser("check", help="检查一份退回的填报文件")
+    p.add_argument("scheme", type=Path)
+    p.add_argument("return_file", type=Path)
+    p.set_defaults(run=run_check)
+
+    p = sub.add_parser("consolidate", help="汇总一个文件夹中的退回文件，计分并排名")
+    p.add_argument("scheme", type=Path)
+    p.add_argument("returns", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="排名工作簿 .xlsx")
+    p.add_argument("--json", type=Path, dest="json_out", help="汇总 JSON")
+    p.set_defaults(run=run_consolidate)
+
+    p = sub.add_parser("demo", help="用内置方案演示完整流程")
+    p.add_argument("--out", type=Path, default=Path("demo"))
+    p.add_argument("--scheme", default="changzhou", help="内置方案名（changzhou、yongzhou、xianning、tieling、yangjiang）或路径")
+    p.set_defaults(run=run_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from qwb import __version__
+
+        print(f"qwb {__version__}")
+        return EXIT_OK
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return EXIT_FAILED
+
+
+# --- commands ---------------------------------------------------------------------
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _load_scheme(path: Path) -> Any:
+    """The scheme, or None after printing why it cannot be used."""
+    from qwb.issues import errors
+    from qwb.scheme import read
+
+    scheme, issues = read(path)
+    if scheme is None or errors(issues):
+        print(f"方案“{path}”有错误，无法使用：", file=sys.stderr)
+        for issue in errors(issues):
+            print(f"  ✗ {_where(issue)}{issue.message}", file=sys.stderr)
+        return None
+    return scheme
+
+
+def _where(issue: Any) -> str:
+    parts = [p for p in (issue.file, issue.sheet, issue.cell) if p]
+    return f"[{' '.join(parts)}] " if parts else ""
+
+
+def print_issues(issues: list[Any], console: Any) -> None:
+    from rich.markup import escape
+
+    marks = {"error": "[red]✗ 错误[/red]", "warning": "[yellow]! 警告[/yellow]", "info": "[blue]i 提示[/blue]"}
+    for issue in issues:
+        console.print(f"{marks.get(issue.severity, issue.severity)} {escape(_where(issue))}"
+                      f"{escape(issue.message)} [dim]({issue.code})[/dim]")
+
+
+def run_scheme_check(args: argparse.Namespace) -> int:
+    from qwb.issues import errors
+    from qwb.scheme import read
+
+    console = _console()
+    scheme, issues = read(args.scheme)
+    print_issues(issues, console)
+    n_err, n_warn = len(errors(issues)), len(issues) - len(errors(issues))
+    if scheme is not None:
+        console.print(
+            f"方案 {scheme.id}「{scheme.name}」：{len(scheme.indicators)} 项指标，{len(scheme.units)} 个被考核单位，"
+            f"{len(scheme.departments)} 个部门，{len(scheme.periods)} 个时间节点，{len(scheme.vetoes)} 个否决项。"
+        )
+    console.print(f"{n_err} 个错误，{n_warn} 个警告。" if issues else "未发现问题。")
+    return EXIT_FAILED if n_err or scheme is None else EXIT_OK
+
+
+def run_scheme_export(args: argparse.Namespace) -> int:
+    scheme = _load_scheme(args.scheme)
+    if scheme is None:
+        return EXIT_FAILED
+    from qwb.files import write_atomic
+
+    suffix = args.out.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        from qwb.scheme.yaml_form import dump_yaml
+
+        write_atomic(args.out, dump_yaml(scheme).encode("utf-8"))
+    elif suffix == ".xlsx":
+        from qwb.scheme.excel_form import write_excel
+
+        write_excel(scheme, args.out)
+    else:
+        print("输出文件应为 .yaml 或 .xlsx", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"已写出 {args.out}")
+    return EXIT_OK
+
+
+def run_scheme_blank(args: argparse.Namespace) -> int:
+    from qwb.scheme.excel_form import write_blank
+
+    write_blank(args.out)
+    print(f"已写出 {args.out}")
+    return EXIT_OK
+
+
+def run_score(args: argparse.Namespace) -> int:
+    scheme = _load_scheme(args.scheme)
+    if scheme is None:
+        return EXIT_FAILED
+    try:
+        data = json.loads(args.entries.read_text(encoding="utf-8"))
+        entries = data["entries"]
+        if not isinstance(entries, dict):
+            raise TypeError
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"无法读取填报值文件“{args.entries}”：应为 {{\"entries\": {{编码: 值}}}}（{exc}）", file=sys.stderr)
+        return EXIT_FAILED
+    from qwb.engine import score
+    from qwb.summary import summary_json
+
+    result = score(scheme, entries)
+    console = _console()
+    print_ranking(result, console)
+    print_issues(result.issues, console)
+    if args.json_out:
+        from qwb.files import write_atomic
+
+        write_atomic(args.json_out, summary_json(result))
+        console.print(f"汇总已写出：{args.json_out}")
+    return EXIT_OK
+
+
+def print_ranking(result: Any, console: Any) -> None:
+    from rich.table import Table
+
+    from qwb.engine import as_number
+
+    d = result.scheme.decimals
+    table = Table(title=f"{result.scheme.name}（{result.scheme.year}）排名")
+    for col in ("名次", "单位", "总分", "等次", "基本分", "加分", "扣分", "否决", "填报完整"):
+        table.add_column(col, justify="right" if col in ("名次", "总分", "基本分", "加分", "扣分") else "left")
+    for u in result.units:
+        table.add_row(
+            str(u.rank), u.name, f"{as_number(u.total, d):.{d}f}", u.grade or "—",
+            f"{as_number(u.base, d):.{d}f}", f"{as_number(u.bonus, d):.{d}f}", f"{as_number(u.deduction, d):.{d}f}",
+            "是" if u.veto else "", "是" if u.complete else "否",
+        )
+    console.print(table)
+
+
+def run_template(args: argparse.Namespace) -> int:
+    scheme = _load_scheme(args.scheme)
+    if scheme is None:
+        return EXIT_FAILED
+    from qwb.templates import write_templates
+
+    paths = write_templates(scheme, args.by, args.out, password=args.password)
+    print(f"已生成 {len(paths)} 个模板，位于 {args.out}")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    scheme = _load_scheme(args.scheme)
+    if scheme is None:
+        return EXIT_FAILED
+    from qwb.consolidate import check_return
+
+    return check_return(scheme, args.return_file, _console())
+
+
+def run_consolidate(args: argparse.Namespace) -> int:
+    scheme = _load_scheme(args.scheme)
+    if scheme is None:
+        return EXIT_FAILED
+    if not args.returns.is_dir():
+        print(f"找不到退回文件夹：{args.returns}", file=sys.stderr)
+        return EXIT_FAILED
+    from qwb.consolidate import consolidate_command
+
+    return consolidate_command(scheme, args.returns, args.out, args.json_out, _console())
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from qwb.demo import run
+
+    return run(args.scheme, args.out, _console())

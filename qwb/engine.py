@@ -1,0 +1,315 @@
+"""The scoring engine: entries in, per-item scores, totals, grades and ranks out (SCHEME.md section 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from qwb.issues import Issue, make
+from qwb.rules import NA_FIELD, VETO_FIELD, YES, InputField, score_expression
+from qwb.scheme.model import Indicator, Period, Scheme, Veto, split_key
+from qwb.values import Parsed, parse_input
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class ItemScore:
+    indicator: str
+    role: str
+    period_scores: dict[str, Decimal | None]
+    score: Decimal  # aggregated over periods; missing periods count 0
+    na: bool = False
+    complete: bool = True
+
+    @property
+    def active(self) -> bool:
+        return self.role == "base" and not self.na
+
+
+@dataclass
+class UnitResult:
+    id: str
+    name: str
+    total: Decimal
+    grade: str
+    veto: bool
+    complete: bool
+    base: Decimal  # scaled
+    base_raw: Decimal
+    base_max: Decimal
+    bonus: Decimal
+    deduction: Decimal
+    categories: dict[str, Decimal]
+    items: dict[str, ItemScore]
+    vetoes: dict[str, bool]
+    missing: list[str] = field(default_factory=list)
+    rank: int = 0
+
+    def to_json(self, decimals: int) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "total": as_number(self.total, decimals),
+            "grade": self.grade,
+            "rank": self.rank,
+            "veto": self.veto,
+            "complete": self.complete,
+            "base": as_number(self.base, decimals),
+            "bonus": as_number(self.bonus, decimals),
+            "deduction": as_number(self.deduction, decimals),
+            "categories": {k: as_number(v, decimals) for k, v in self.categories.items()},
+        }
+
+
+@dataclass
+class Result:
+    scheme: Scheme
+    units: list[UnitResult]
+    issues: list[Issue]
+    values: dict[str, Decimal | str]  # every accepted entry, normalised
+
+    def unit(self, unit_id: str) -> UnitResult:
+        return next(u for u in self.units if u.id == unit_id)
+
+
+def round_half_up(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def as_number(value: Decimal, decimals: int) -> float:
+    return float(round_half_up(value, decimals))
+
+
+class KeyIndex:
+    """Which (unit, item, period, field) a key names, for one scheme."""
+
+    def __init__(self, scheme: Scheme):
+        self.scheme = scheme
+        self.fields: dict[str, InputField] = {}
+        self.items: dict[str, Indicator | Veto] = {}
+        for unit in scheme.units:
+            for key, item, _period, f in scheme.expected_keys(unit.id):
+                self.fields[key] = f
+                self.items[key] = item
+
+    def unknown_reason(self, key: str) -> tuple[str, str]:
+        parts = split_key(key)
+        if parts is None:
+            return "unknown-key", f"编码“{key}”格式不对，应为 单位|指标|时间节点|填报项"
+        unit, item, period, name = parts
+        s = self.scheme
+        if unit not in {u.id for u in s.units}:
+            return "unknown-key", f"编码中的单位“{unit}”不是本方案的被考核单位"
+        if item.startswith("veto:"):
+            if item[5:] not in {v.id for v in s.vetoes}:
+                return "unknown-key", f"否决项“{item[5:]}”不在本方案中"
+            return "unknown-key", f"否决项只在最后一个时间节点填报“{VETO_FIELD}”"
+        ind = {i.id: i for i in s.indicators}.get(item)
+        if ind is None:
+            return "unknown-key", f"指标“{item}”不在本方案中（是否用了旧模板？）"
+        if name == NA_FIELD and not ind.na_allowed:
+            return "na-not-allowed", f"指标 {item} 不允许合理缺项"
+        if period not in {p.id for p in s.periods_of(ind)}:
+            return "unknown-key", f"指标 {item} 没有时间节点“{period}”"
+        return "unknown-key", f"指标 {item} 在“{period}”没有填报项“{name}”"
+
+
+def score(
+    scheme: Scheme,
+    entries: Mapping[str, Any],
+    where: Mapping[str, dict[str, str]] | None = None,
+    report_missing: bool = True,
+) -> Result:
+    """Validate and score entries ``{key: raw value}``; ``where`` locates each key for issues."""
+    where = where or {}
+    index = KeyIndex(scheme)
+    issues: list[Issue] = []
+    values: dict[str, Decimal | str] = {}
+    rejected: set[str] = set()
+    for key in sorted(entries, key=str):
+        raw = entries[key]
+        f = index.fields.get(key)
+        loc = _location(key, where)
+        if f is None:
+            code, message = index.unknown_reason(str(key))
+            issues.append(make(code, message, **loc))
+            continue
+        parsed: Parsed = parse_input(raw, f)
+        if parsed.code:
+            issues.append(make(parsed.code, f"{_label(index, key, f)}：{parsed.reason}", **loc))
+            rejected.add(key)
+        elif parsed.value is not None:
+            values[key] = parsed.value
+    units = [
+        _score_unit(scheme, unit.id, unit.name, values, rejected, where, issues, report_missing)
+        for unit in scheme.units
+    ]
+    _rank(units)
+    units.sort(key=lambda u: (u.rank, u.id))
+    return Result(scheme, units, issues, values)
+
+
+def _location(key: str, where: Mapping[str, dict[str, str]]) -> dict[str, str]:
+    loc = dict(where.get(key, {}))
+    parts = split_key(str(key))
+    if parts:
+        loc.setdefault("unit", parts[0])
+        loc.setdefault("indicator", parts[1])
+    loc["key"] = str(key)
+    return loc
+
+
+def _describe(scheme: Scheme, key: str) -> str:
+    unit, item, period, name = key.split("|")
+    when = "" if len(scheme.periods) == 1 else f"（{next(p.name for p in scheme.periods if p.id == period)}）"
+    if item.startswith("veto:"):
+        return f"{scheme.unit_name(unit)} 否决项 {item[5:]} {name}"
+    return f"{scheme.unit_name(unit)} 指标 {item}（{scheme.indicator(item).title}）{when}{name}"
+
+
+def _label(index: KeyIndex, key: str, f: InputField) -> str:
+    item = index.items[key]
+    parts = split_key(key)
+    unit = index.scheme.unit_name(parts[0]) if parts else ""
+    if isinstance(item, Veto):
+        return f"{unit} 否决项 {item.id} {f.name}"
+    return f"{unit} 指标 {item.id}（{item.title}）{f.name}"
+
+
+def _score_unit(
+    scheme: Scheme,
+    unit_id: str,
+    unit_name: str,
+    values: Mapping[str, Decimal | str],
+    rejected: set[str],
+    where: Mapping[str, dict[str, str]],
+    issues: list[Issue],
+    report_missing: bool,
+) -> UnitResult:
+    missing: list[str] = []
+    items: dict[str, ItemScore] = {}
+    for ind in scheme.indicators:
+        items[ind.id] = _score_item(scheme, unit_id, ind, values, rejected, missing)
+    vetoes: dict[str, bool] = {}
+    for veto in scheme.vetoes:
+        key = f"{unit_id}|{veto.key_part}|{scheme.last_period.id}|{VETO_FIELD}"
+        vetoes[veto.id] = values.get(key) == YES
+        if key not in values:
+            missing.append(key)
+    if report_missing:
+        for key in missing:
+            if key not in rejected:
+                issues.append(make("missing-value", f"{_describe(scheme, key)} 未填写", **_location(key, where)))
+    return _totals(scheme, unit_id, unit_name, items, vetoes, missing)
+
+
+def _score_item(
+    scheme: Scheme,
+    unit_id: str,
+    ind: Indicator,
+    values: Mapping[str, Decimal | str],
+    rejected: set[str],
+    missing: list[str],
+) -> ItemScore:
+    periods = scheme.periods_of(ind)
+    last = periods[-1].id
+    na = ind.na_allowed and values.get(f"{unit_id}|{ind.id}|{last}|{NA_FIELD}") == YES
+    expr = score_expression(ind.rule, ind.points)
+    period_scores: dict[str, Decimal | None] = {}
+    complete = True
+    for period in periods:
+        env: dict[str, Decimal | str | None] = {}
+        ready = True
+        for f in ind.input_fields():
+            key = f"{unit_id}|{ind.id}|{period.id}|{f.name}"
+            env[f.name] = values.get(key)
+            if env[f.name] is None and f.required:
+                ready = False
+                if not na:
+                    missing.append(key)
+        result = expr.evaluate(env) if ready else None
+        period_scores[period.id] = result if isinstance(result, Decimal) else None
+        complete = complete and (ready or na)
+    return ItemScore(ind.id, ind.role, period_scores, _aggregate(scheme.period_aggregate, period_scores, periods),
+                     na, complete)
+
+
+def _aggregate(how: str, scores: dict[str, Decimal | None], periods: list[Period]) -> Decimal:
+    ordered = [scores[p.id] or ZERO for p in periods]
+    if how == "last":
+        return ordered[-1]
+    if how == "min":
+        return min(ordered)
+    if how == "max":
+        return max(ordered)
+    total = sum(ordered, ZERO)
+    return total if how == "sum" else total / len(ordered)
+
+
+def _totals(
+    scheme: Scheme,
+    unit_id: str,
+    unit_name: str,
+    items: dict[str, ItemScore],
+    vetoes: dict[str, bool],
+    missing: list[str],
+) -> UnitResult:
+    indicators = {i.id: i for i in scheme.indicators}
+    active = [s for s in items.values() if s.active]
+    base_raw = sum((s.score for s in active), ZERO)
+    base_max = sum((indicators[s.indicator].points for s in active), ZERO)
+    scaled = base_raw * scheme.scale / base_max if base_max else ZERO
+    bonus = sum((s.score for s in items.values() if s.role == "bonus"), ZERO)
+    if scheme.bonus_cap is not None:
+        bonus = min(bonus, scheme.bonus_cap)
+    deduction = -sum((s.score for s in items.values() if s.role == "deduction"), ZERO)
+    if scheme.deduction_cap is not None:
+        deduction = min(deduction, scheme.deduction_cap)
+    total = round_half_up(max(scaled + bonus - deduction, ZERO), scheme.decimals)
+    categories: dict[str, Decimal] = {}
+    for ind in scheme.indicators:
+        top = ind.path[0] if ind.path else ""
+        if items[ind.id].active:
+            categories[top] = categories.get(top, ZERO) + items[ind.id].score
+        elif ind.role == "base":
+            categories.setdefault(top, ZERO)
+    veto = any(vetoes.values())
+    return UnitResult(
+        id=unit_id,
+        name=unit_name,
+        total=total,
+        grade=grade_of(scheme, total, veto),
+        veto=veto,
+        complete=not missing,
+        base=round_half_up(scaled, scheme.decimals),
+        base_raw=base_raw,
+        base_max=base_max,
+        bonus=round_half_up(bonus, scheme.decimals),
+        deduction=round_half_up(deduction, scheme.decimals),
+        categories=categories,
+        items=items,
+        vetoes=vetoes,
+        missing=missing,
+    )
+
+
+def grade_of(scheme: Scheme, total: Decimal, veto: bool) -> str:
+    if veto and scheme.veto_grade:
+        return scheme.veto_grade
+    for g in scheme.grades:
+        if total >= g.min:
+            return g.name
+    return ""
+
+
+def competition_ranks(totals: list[Decimal]) -> list[int]:
+    """1, 2, 2, 4: a rank is one more than the number of strictly higher totals."""
+    return [1 + sum(1 for other in totals if other > t) for t in totals]
+
+
+def _rank(units: list[UnitResult]) -> None:
+    for unit, rank in zip(units, competition_ranks([u.total for u in units])):
+        unit.rank = rank

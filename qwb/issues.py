@@ -1,0 +1,279 @@
+"""Every problem qwb reports is an :class:`Issue`: data, not prints.
+
+Each kind of problem is a small class with a stable ``code`` (kebab-case,
+never changed once released), a severity, a Chinese title, a description and
+the fix. ``docs/issue-codes.md`` is generated from these classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+
+@dataclass
+class Issue:
+    code: str
+    severity: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    unit: str = ""
+    indicator: str = ""
+    key: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        data.pop("key")
+        return {k: data[k] for k in ("severity", "code", "file", "sheet", "cell", "unit", "indicator", "message")}
+
+    @property
+    def where(self) -> str:
+        parts = [p for p in (self.file, self.sheet, self.cell) if p]
+        return " ".join(parts)
+
+
+class IssueType:
+    code: ClassVar[str]
+    severity: ClassVar[str] = "error"
+    title: ClassVar[str]
+    description: ClassVar[str]
+    fix: ClassVar[str]
+    example: ClassVar[str] = ""
+
+    @classmethod
+    def make(cls, message: str, **where: Any) -> Issue:
+        return Issue(cls.code, cls.severity, message, **where)
+
+
+REGISTRY: dict[str, type[IssueType]] = {}
+
+
+def issue_type(cls: type[IssueType]) -> type[IssueType]:
+    REGISTRY[cls.code] = cls
+    return cls
+
+
+def make(code: str, message: str, **where: Any) -> Issue:
+    return REGISTRY[code].make(message, **where)
+
+
+# --- values in returns --------------------------------------------------------
+
+
+@issue_type
+class MissingValue(IssueType):
+    code = "missing-value"
+    severity = "warning"
+    title = "未填写"
+    description = "必填的填报值为空。该指标本期按 0 分计，单位标记为“未填完”。"
+    fix = "在 填报值 列填写该项；确实不涉及的，若指标允许，在“合理缺项”行选“是”。"
+    example = "liyang|20|Y|数值 为空"
+
+
+@issue_type
+class InvalidNumber(IssueType):
+    code = "invalid-number"
+    title = "不是数字"
+    description = "数值类填报项中填写了无法识别为数字的内容。该值不计分。"
+    fix = "填写数字，如 95、95%、0.95；可以用全角数字或中文数字（九十五）。"
+    example = "“约九成” 填在 合格率 中"
+
+
+@issue_type
+class InvalidChoice(IssueType):
+    code = "invalid-choice"
+    title = "不是可选项"
+    description = "选项类或 是/否 填报项中的内容不在下拉列表中。该值不计分。"
+    fix = "从下拉列表中选择；不要自行输入近似的文字。"
+    example = "“基本完成” 而可选项为 完成、部分完成、未完成"
+
+
+@issue_type
+class OutOfRange(IssueType):
+    code = "out-of-range"
+    title = "超出范围"
+    description = "数值超出允许范围，例如直接打分大于该项分值，或次数为负。该值不计分。"
+    fix = "按单元格提示的范围填写。"
+    example = "分值 4 分的指标填了 得分 5"
+
+
+@issue_type
+class NotWholeNumber(IssueType):
+    code = "not-whole-number"
+    title = "应为整数"
+    description = "次数、个数类填报项填了小数。该值不计分。"
+    fix = "填写 0、1、2 等整数。"
+    example = "次数 填了 1.5"
+
+
+@issue_type
+class OffStep(IssueType):
+    code = "off-step"
+    title = "不符合计分步长"
+    description = "直接打分的指标规定了步长（如 0.5 分），填写的分数不是步长的整数倍。该值不计分。"
+    fix = "按步长填写，如 2、2.5、3。"
+    example = "步长 0.5 的指标填了 2.3"
+
+
+@issue_type
+class FormulaInValue(IssueType):
+    code = "formula-in-value"
+    title = "填报值是公式"
+    description = "填报值单元格中是公式或以 = + - @ 开头的文字。qwb 从不计算退回文件中的公式。"
+    fix = "删除公式，直接填写数值或选项。"
+    example = "=A1*2"
+
+
+@issue_type
+class NaNotAllowed(IssueType):
+    code = "na-not-allowed"
+    title = "不允许合理缺项"
+    description = "该指标的考核细则不允许合理缺项，但退回文件中出现了合理缺项的填报。该填报被忽略。"
+    fix = "删除该行，按实际情况填写该指标。"
+    example = "liyang|20|Y|合理缺项 = 是"
+
+
+@issue_type
+class UnknownKey(IssueType):
+    code = "unknown-key"
+    severity = "warning"
+    title = "无法识别的编码"
+    description = "编码不属于本考核方案（单位、指标、时间节点或填报项不存在）。该行被忽略。"
+    fix = "不要修改 编码 列；使用本年度下发的模板重新填写。"
+    example = "liyang|99|Y|数值"
+
+
+@issue_type
+class DuplicateKey(IssueType):
+    code = "duplicate-key"
+    title = "编码重复"
+    description = "同一编码在一个文件中出现多次（例如复制了行）。若各行值相同则取其一并提示；若不同，均不采用。"
+    fix = "删除重复的行，只保留一行。"
+    example = "liyang|20|Y|数值 出现在第 12 行和第 40 行"
+
+
+@issue_type
+class MissingRows(IssueType):
+    code = "missing-rows"
+    title = "缺少填报行"
+    description = "模板中应有的填报行在退回文件中找不到（行被删除）。"
+    fix = "使用原模板重新填写，不要删除行。"
+    example = "应有 150 行，找到 148 行"
+
+
+@issue_type
+class OtherScheme(IssueType):
+    code = "other-scheme"
+    title = "不是本方案的模板"
+    description = "退回文件属于另一个考核方案或另一年度（例如用了去年的模板）。文件不被采用。"
+    fix = "使用本年度下发的模板重新填写。"
+    example = "模板方案 changzhou-2015，本次考核 changzhou-2016"
+
+
+@issue_type
+class ChangedScheme(IssueType):
+    code = "changed-scheme"
+    severity = "warning"
+    title = "模板生成后方案有修改"
+    description = "退回文件的方案指纹与当前方案不同（方案在模板下发后改过）。仍按编码读取。"
+    fix = "核对修改过的指标；必要时重新下发模板。"
+    example = "指纹 3fa2… ≠ 91bc…"
+
+
+@issue_type
+class UnknownWorkbook(IssueType):
+    code = "unknown-workbook"
+    title = "无法识别的工作簿"
+    description = "文件中没有 qwb 模板的 填报 表或身份信息，无法判断是谁的退回。文件不被采用。"
+    fix = "使用下发的模板填写，不要另存为新建的工作簿或删除工作表。"
+    example = "一个普通的 Excel 表格"
+
+
+@issue_type
+class UnreadableFile(IssueType):
+    code = "unreadable-file"
+    title = "文件无法读取"
+    description = "文件损坏、不是 Excel 文件或格式不受支持。文件不被采用，其他文件照常汇总。"
+    fix = "在 Excel 或 WPS 中打开确认无误后，另存为 .xlsx 重新提交。"
+    example = "一个改了扩展名的 Word 文档"
+
+
+@issue_type
+class Superseded(IssueType):
+    code = "superseded"
+    severity = "warning"
+    title = "被更新的版本替代"
+    description = "同一模板收到多份退回，采用填报日期（其次是文件修改时间）最晚的一份，其余标记为已替代。"
+    fix = "无需处理；如采用的版本不对，删除多余的文件后重新汇总。"
+    example = "市场监管局.xlsx 与 市场监管局(1).xlsx"
+
+
+@issue_type
+class MissingReturn(IssueType):
+    code = "missing-return"
+    title = "未提交"
+    description = "应提交模板的单位尚未提交。其负责的填报项按未填写处理。"
+    fix = "催报；收到后重新汇总。"
+    example = "统计局 未提交"
+
+
+@issue_type
+class ScoreMismatch(IssueType):
+    code = "score-mismatch"
+    severity = "warning"
+    title = "得分单元格被改动"
+    description = "退回文件中的 得分 与 qwb 重新计算的得分不一致（公式被覆盖或改写）。qwb 始终以重新计算的得分为准。"
+    fix = "不要改动 得分 列；如对计分有异议，在 备注 中说明。"
+    example = "文件中 得分 4，重新计算为 2"
+
+
+@issue_type
+class MissingUnit(IssueType):
+    code = "incomplete"
+    severity = "warning"
+    title = "单位未填完"
+    description = "某被考核单位仍有必填项未填写，其总分只计已填写的部分。"
+    fix = "补齐未填写的项后重新汇总。"
+    example = "溧阳市 缺 3 项"
+
+
+# --- the scheme ---------------------------------------------------------------
+
+
+def _scheme_issue(code: str, severity: str, title: str, description: str, fix: str) -> None:
+    cls = type(code, (IssueType,), {
+        "code": code, "severity": severity, "title": title, "description": description, "fix": fix,
+    })
+    issue_type(cls)
+
+
+for _code, _sev, _title, _desc, _fix in [
+    ("scheme-unreadable", "error", "方案文件无法读取", "方案文件不存在、不是 YAML/Excel 或格式错误。", "检查文件路径和格式。"),
+    ("scheme-format", "error", "方案格式不对", "缺少必填项或值的类型不对。", "按 SCHEME.md 第 1 节补齐。"),
+    ("duplicate-id", "error", "编号重复", "指标、单位、部门、时间节点或否决项的编号重复。", "改成唯一的编号。"),
+    ("bad-id", "error", "编号格式不对", "编号为空、含“|”，或方案/单位/部门编号不是 ASCII 字母数字。", "按规则修改编号。"),
+    ("unknown-department", "error", "部门不存在", "指标或否决项引用了 departments 中没有的部门。", "在 部门 表中增加该部门，或改正编号。"),
+    ("unknown-period", "error", "时间节点不存在", "指标引用了 periods 中没有的时间节点。", "在 时间节点 表中增加，或改正编号。"),
+    ("option-above-points", "error", "选项分值超过指标分值", "某个选项（或台阶、通过分）的分值大于指标分值。", "降低选项分值或改正指标分值。"),
+    ("steps-out-of-order", "error", "台阶顺序不对", ">= 的台阶应从高到低排列，<= 的台阶应从低到高排列。", "调整台阶顺序。"),
+    ("rule-missing-parameter", "error", "规则缺少参数", "评分规则缺少必需的参数。", "补齐参数。"),
+    ("rule-bad-parameter", "error", "规则参数不对", "评分规则的参数值无效。", "改正参数。"),
+    ("rule-unknown-type", "error", "未知的规则类型", "rule.type 不是八种规则之一。", "使用 choice、direct、target、steps、linear、compare、deduct、bonus 之一。"),
+    ("rule-missing", "error", "缺少评分规则", "指标没有评分规则。", "增加 rule。"),
+    ("grades-not-descending", "error", "等次未按从高到低排列", "grades 的 min 应严格从高到低。", "调整等次顺序。"),
+    ("unknown-grade", "error", "否决等次不存在", "veto_grade 不是 grades 中的等次。", "改为已有的等次名称。"),
+    ("group-sum-mismatch", "warning", "分组分值与指标合计不符", "原文标明的分组分值与其下指标分值之和不一致。", "核对原文；如属原文不一致，可保留并在 assumptions 中说明。"),
+    ("points-not-stated", "warning", "原文未给出分值", "该指标的分值是编码时的假设。", "与质强办核实。"),
+    ("full-marks-mismatch", "warning", "满分与指标合计不符", "full_marks 与基本指标分值之和不一致（总分会按比例折算）。", "核对原文。"),
+    ("no-lowest-grade", "warning", "最低等次下限大于 0", "总分低于最低等次下限时没有等次。", "把最低等次的 min 设为 0。"),
+    ("zero-points", "warning", "指标分值为 0", "指标分值为 0，不影响总分。", "核对原文。"),
+]:
+    _scheme_issue(_code, _sev, _title, _desc, _fix)
+
+
+def errors(issues: list[Issue]) -> list[Issue]:
+    return [i for i in issues if i.severity == "error"]

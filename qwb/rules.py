@@ -1,0 +1,474 @@
+"""The eight rule types of SCHEME.md section 1: their parameters, input fields and score.
+
+This module is the single source of truth for what a rule means. Each rule
+states its input fields (what a template asks for and how a value is
+validated) and its score as an :mod:`qwb.expr` expression (what the engine
+computes, what the template's 得分 formula shows, what the xlwings functions
+return).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from qwb.expr import Binary, Call, Compare, Expr, Field, If, Num, Text, clamp
+
+#: field names of the contract
+CHOICE, DIRECT, VALUE, CURRENT, BASELINE, COUNT = "选项", "得分", "数值", "本期", "基期", "次数"
+NA_FIELD, VETO_FIELD = "合理缺项", "是否发生"
+YES, NO = "是", "否"
+
+UNIT_FACTORS = {"%": Decimal("0.01"), "‰": Decimal("0.001")}
+OPS = (">=", ">", "<=", "<")
+
+
+def unit_factor(unit: str | None) -> Decimal:
+    return UNIT_FACTORS.get(unit or "", Decimal(1))
+
+
+def to_decimal(value: Any) -> Decimal:
+    """A number as Decimal; floats keep the 15 significant digits a spreadsheet shows."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(value)
+        return Decimal(format(value, ".15g")).normalize() + 0
+    return Decimal(str(value).strip())
+
+
+@dataclass(frozen=True)
+class InputField:
+    """One input a rule asks for: its name, kind and what values are allowed."""
+
+    name: str
+    kind: str  # number | count | score | choice | yesno
+    unit: str = ""
+    labels: tuple[str, ...] = ()
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    step: Decimal | None = None
+    required: bool = True
+
+
+YESNO = (YES, NO)
+
+
+def yesno_field(name: str, required: bool = False) -> InputField:
+    return InputField(name, "yesno", labels=YESNO, required=required)
+
+
+Problem = Callable[[str, str, str], None]  # (parameter path, code, message)
+
+
+class _Params:
+    """Reads a rule's parameters, reporting what is missing or malformed."""
+
+    def __init__(self, data: dict[str, Any], problem: Problem):
+        self.data, self.problem = data, problem
+
+    def number(self, key: str, default: Any = ..., label: str = "") -> Decimal | None:
+        raw = self.data.get(key, default)
+        if raw is ...:
+            self.problem(key, "rule-missing-parameter", f"规则缺少参数“{key}”{label}")
+            return None
+        if raw is None:
+            return None
+        try:
+            return to_decimal(raw)
+        except (ValueError, ArithmeticError):
+            self.problem(key, "rule-bad-parameter", f"参数“{key}”应为数字，现为“{raw}”")
+            return None
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: Any = ...) -> str | None:
+        raw = self.data.get(key, default)
+        if raw is ...:
+            self.problem(key, "rule-missing-parameter", f"规则缺少参数“{key}”（可选：{'、'.join(allowed)}）")
+            return None
+        if raw not in allowed:
+            self.problem(key, "rule-bad-parameter", f"参数“{key}”应为 {'、'.join(allowed)} 之一，现为“{raw}”")
+            return None
+        return str(raw)
+
+    def text(self, key: str, default: str = "") -> str:
+        raw = self.data.get(key, default)
+        return "" if raw is None else str(raw)
+
+    def items(self, key: str) -> list[Any]:
+        raw = self.data.get(key)
+        if not isinstance(raw, list) or not raw:
+            self.problem(key, "rule-missing-parameter", f"规则缺少参数“{key}”（至少一项）")
+            return []
+        return raw
+
+
+def _dec(d: Decimal | None) -> Decimal:
+    return d if d is not None else Decimal(0)
+
+
+def _plain(d: Decimal | None) -> int | float | None:
+    if d is None:
+        return None
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+@dataclass(frozen=True)
+class Rule:
+    type: ClassVar[str] = ""
+    role: ClassVar[str] = "base"  # base | bonus | deduction
+
+    def input_fields(self, points: Decimal) -> list[InputField]:
+        raise NotImplementedError
+
+    def expression(self, points: Decimal) -> Expr:
+        """The item's score (for deductions from the total: minus the deduction)."""
+        raise NotImplementedError
+
+    def to_params(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def max_score(self, points: Decimal) -> Decimal:
+        return points
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    score: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ChoiceRule(Rule):
+    type: ClassVar[str] = "choice"
+    options: tuple[Option, ...] = ()
+
+    @classmethod
+    def parse(cls, p: _Params) -> ChoiceRule:
+        options = []
+        for i, raw in enumerate(p.items("options")):
+            if not isinstance(raw, dict) or "label" not in raw:
+                p.problem(f"options[{i}]", "rule-bad-parameter", "选项应写成 {label: 标签, score: 分值}")
+                continue
+            score = _Params(raw, lambda k, c, m, i=i: p.problem(f"options[{i}].{k}", c, m)).number("score")
+            options.append(Option(str(raw["label"]).strip(), _dec(score), str(raw.get("note") or "")))
+        return cls(tuple(options))
+
+    def input_fields(self, points: Decimal) -> list[InputField]:
+        return [InputField(CHOICE, "choice", labels=tuple(o.label for o in self.options))]
+
+    def expression(self, points: Decimal) -> Expr:
+        expr: Expr = Text("")
+        for option in reversed(self.options):
+            expr = If(Compare("=", Field(CHOICE), Text(option.label)), Num(option.score), expr)
+        return expr
+
+    def to_params(self) -> dict[str, Any]:
+        opts = []
+        for o in self.options:
+            d: dict[str, Any] = {"label": o.label, "score": _plain(o.score)}
+            if o.note:
+                d["note"] = o.note
+            opts.append(d)
+        return {"options": opts}
+
+
+@dataclass(frozen=True)
+class DirectRule(Rule):
+    type: ClassVar[str] = "direct"
+    step: Decimal | None = None
+
+    @classmethod
+    def parse(cls, p: _Params) -> DirectRule:
+        return cls(p.number("step", None))
+
+    def input_fields(self, points: Decimal) -> list[InputField]:
+        return [InputField(DIRECT, "score", unit="分", minimum=Decimal(0), maximum=points, step=self.step)]
+
+    def expression(self, points: Decimal) -> Expr:
+        return Field(DIRECT)
+
+    def to_params(self) -> dict[str, Any]:
+        return {} if self.step is None else {"step": _plain(self.step)}
+
+
+@dataclass(frozen=True)
+class TargetRule(Rule):
+    type: ClassVar[str] = "target"
+    op: str = ">="
+    target: Decimal = Decimal(0)
+    unit: str = ""
+    pass_score: Decimal | None = None
+    fail_score: Decimal = Decimal(0)
+
+    @classmethod
+    def parse(cls, p: _Params) -> TargetRule:
+        return cls(
+            p.choice("op", OPS) or ">=",
+            _dec(p.number("target")),
+            p.text("unit"),
+            p.number("pass", None),
+            _dec(p.number("fail", 0)),
+        )
+
+    def input_fields(self, points: Decimal) -> list[InputField]:
+        return [InputField(VALUE, "number", unit=self.unit)]
+
+    def expression(self, points: Decimal) -> Expr:
+        stored_target = self.target * unit_factor(self.unit)
+        passed = self.pass_score if self.pass_score is not None else points
+        return If(Compare(self.op, Field(VALUE), Num(stored_target)), Num(passed), Num(self.fail_score))
+
+    def to_params(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"op": self.op, "target": _plain(self.target)}
+        if self.unit:
+            d["unit"] = self.unit
+        if self.pass_score is not None:
+            d["pass"] = _plain(self.pass_score)
+        if self.fail_score:
+            d["fail"] = _plain(self.fail_score)
+        return d
+
+
+@dataclass(frozen=True)
+class Step:
+    at: Decimal
+    score: Decimal
+
+
+@dataclass(frozen=True)
+class StepsRule(Rule):
+    type: ClassVar[str] = "steps"
+    op: str = ">="
+    unit: str = ""
+    steps: tuple[Step, ...] = ()
+    else_score: Decimal = Decimal(0)
+
+    @classmethod
+    def parse(cls, p: _Params) -> StepsRule:
+        steps = []
+        for i, raw in enumerate(p.items("steps")):
+            if not isinstance(raw, dict):
+                p.problem(f"steps[{i}]", "rule-bad-parameter", "台阶应写成 {at: 门槛, score: 分值}")
+                continue
+            sub = _Params(raw, lambda k, c, m, i=i: p.problem(f"steps[{i}].{k}", c, m))
+            steps.append(Step(_dec(sub.number("at")), _dec(sub.number("score"))))
+        return cls(p.choice("op", (">=", "<=")) or ">=", p.text("unit"), tuple(steps), _dec(p.number("else", 0)))
+
+    def input_fields(self, points: Decimal) -> list[InputField]:
+        return [InputField(VALUE, "number", unit=self.unit)]
+
+    def expression(self, points: Decimal) -> Expr:
+        factor = unit_factor(self.unit)
+        expr: Expr = Num(self.else_score)
+        for step in reversed(self.steps):
+            expr = If(Compare(self.op, Field(VALUE), Num(step.at * factor)), Num(step.score), expr)
+        return expr
+
+    def to_params(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"op": self.op}
+        if self.unit:
+            d["unit"] = self.unit
+        d["steps"] = [{"at": _plain(s.at), "score": _plain(s.score)} for s in self.steps]
+        if self.else_score:
+            d["else"] = _plain(self.else_score)
+        return d
+
+
+@dataclass(frozen=True)
+class LinearRule(Rule):
+    type: ClassVar[str] = "linear"
+    zero_at: Decimal = Decimal(0)
+    full_at: Decimal = Decimal(1)
+    unit: str = ""
+
+    @classmethod
+    def parse(cls, p: _Params) -> LinearRule:
+        return cls(_dec(p.number("zero_at")), _dec(p.number("full_at")), p.text("unit"))
+
+    def input_fields(self, points: Decimal) -> list[InputField]:
+        return [InputField(VALUE, "number", unit=self.unit)]
+
+    def expression(self, points: Decimal) -> Expr:
+        factor = unit_factor(self.unit)
+        zero, span = self.zero_at * factor, (self.full_at - self.zero_at) * factor
+        if span == 0:
+            return Num(Decimal(0))
+        share = Binary("/", Binary("-", Field(VALUE), Num(zero)), Num(span))
+        return Binary("*", Num(points), clamp(share, Decimal(0), Decimal(1)))
+
+    def to_params(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"zero_at": _plain(self.zero_at), "full_at": _plain(self.full_at)}
+        if self.unit:
+            d["unit"] = self.unit
+        return d
+
+
+@dataclass(frozen=True)
+class CompareRule(Rule):
+    type: ClassVar[str] = "compare"
+    better: str = "higher"
+    better_score: Decimal = Decimal(0)
+    same_score: Decimal = Decimal(0)
+    worse_score: Decimal = Decimal(0)
+    unit: str = ""
+
+    @classmethod
+    def parse(cls, p: _Params) -> CompareRule:
+        raw = p.data.get("scores")
+        if not isinstance(raw, dict):
+            p.problem("scores", "rule-missing-parameter", "规则缺少参数“scores”（{better, same, worse} 三档分值）")
+            raw = {}
+        sub = _Params(raw, lambda k, c, m: p.problem(f"scores.{k}", c, m))
+        return cls(
+            p.choice("better", ("higher", "lower")) or "higher",
+            _dec(sub.number("better")),
+            _dec(sub.number("same")),
+            _dec(sub.number("worse")),
+            p.text("unit"),
+        )
+
+    def input_fields(self, points: Decimal) -> list[InputField]:
+        return [InputField(CURRENT, "number", unit=self.unit), InputField(BASELINE, "number", unit=self.unit)]
+
+    def expression(self, points: Decimal) -> Expr:
+        improved = ">" if self.better == "higher" else "<"
+        return If(
+            Compare(improved, Field(CURRENT), Field(BASELINE)),
+            Num(self.better_score),
+            If(Compare("=", Field(CURRENT), Field(BASELINE)), Num(self.same_score), Num(self.worse_score)),
+        )
+
+    def to_params(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "better": self.better,
+            "scores": {
+                "better": _plain(self.better_score),
+                "same": _plain(self.same_score),
+                "worse": _plain(self.worse_score),
+            },
+        }
+        if self.unit:
+            d["unit"] = self.unit
+        return d
+
+    def max_score(self, points: Decimal) -> Decimal:
+        return max(self.better_score, self.same_score, self.worse_score)
+
+
+@dataclass(frozen=True)
+class DeductRule(Rule):
+    type: ClassVar[str] = "deduct"
+    per: Decimal = Decimal(0)
+    cap: Decimal | None = None
+    source: str = "item"  # the contract's `from`
+
+    @classmethod
+    def parse(cls, p: _Params) -> DeductRule:
+        return cls(_dec(p.number("per")), p.number("max", None), p.choice("from", ("item", "total"), "item") or "item")
+
+    @property
+    def role(self) -> str:  # type: ignore[override]
+        return "deduction" if self.source == "total" else "base"
+
+    def input_fields(self, points: Decimal) -> list[InputField]:
+        return [InputField(COUNT, "count", unit="次", minimum=Decimal(0))]
+
+    def deduction(self) -> Expr:
+        amount: Expr = Binary("*", Field(COUNT), Num(self.per))
+        return Call("MIN", (amount, Num(self.cap))) if self.cap is not None else amount
+
+    def expression(self, points: Decimal) -> Expr:
+        if self.source == "total":
+            return Binary("-", Num(Decimal(0)), self.deduction())
+        return Binary("-", Num(points), self.deduction())
+
+    def to_params(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"per": _plain(self.per)}
+        if self.cap is not None:
+            d["max"] = _plain(self.cap)
+        d["from"] = self.source
+        return d
+
+
+@dataclass(frozen=True)
+class Level:
+    field: str
+    per: Decimal
+
+
+@dataclass(frozen=True)
+class BonusRule(Rule):
+    type: ClassVar[str] = "bonus"
+    role: ClassVar[str] = "bonus"
+    levels: tuple[Level, ...] = field(default=())
+
+    @classmethod
+    def parse(cls, p: _Params) -> BonusRule:
+        levels = []
+        for i, raw in enumerate(p.items("levels")):
+            if not isinstance(raw, dict) or not raw.get("field"):
+                p.problem(f"levels[{i}]", "rule-bad-parameter", "加分档次应写成 {field: 填报项名称, per: 每项分值}")
+                continue
+            per = _Params(raw, lambda k, c, m, i=i: p.problem(f"levels[{i}].{k}", c, m)).number("per")
+            levels.append(Level(str(raw["field"]).strip(), _dec(per)))
+        return cls(tuple(levels))
+
+    def input_fields(self, points: Decimal) -> list[InputField]:
+        return [
+            InputField(level.field, "count", unit="项", minimum=Decimal(0), required=False) for level in self.levels
+        ]
+
+    def expression(self, points: Decimal) -> Expr:
+        terms = tuple(Binary("*", Field(lv.field, default=Decimal(0)), Num(lv.per)) for lv in self.levels)
+        return Call("MIN", (Call("SUM", terms or (Num(Decimal(0)),)), Num(points)))
+
+    def to_params(self) -> dict[str, Any]:
+        return {"levels": [{"field": lv.field, "per": _plain(lv.per)} for lv in self.levels]}
+
+
+RULE_TYPES: dict[str, Any] = {
+    cls.type: cls
+    for cls in (ChoiceRule, DirectRule, TargetRule, StepsRule, LinearRule, CompareRule, DeductRule, BonusRule)
+}
+
+#: what each type is called for people, in the Excel form and in messages
+RULE_NAMES = {
+    "choice": "选项评分",
+    "direct": "直接打分",
+    "target": "目标值",
+    "steps": "阶梯",
+    "linear": "线性",
+    "compare": "与基期比较",
+    "deduct": "扣分",
+    "bonus": "加分",
+}
+
+
+def parse_rule(data: Any, problem: Problem) -> Rule | None:
+    if not isinstance(data, dict):
+        problem("", "rule-missing", "指标缺少评分规则（rule）")
+        return None
+    kind = data.get("type")
+    if kind not in RULE_TYPES:
+        allowed = "、".join(RULE_TYPES)
+        problem("type", "rule-unknown-type", f"未知的规则类型“{kind}”，可选：{allowed}")
+        return None
+    return RULE_TYPES[kind].parse(_Params(data, problem))
+
+
+def rule_to_dict(rule: Rule) -> dict[str, Any]:
+    return {"type": rule.type, **rule.to_params()}
+
+
+def score_expression(rule: Rule, points: Decimal) -> Expr:
+    """The item's score: base items are clamped to 0..points (SCHEME.md section 1)."""
+    expr = rule.expression(points)
+    return clamp(expr, Decimal(0), points) if rule.role == "base" else expr

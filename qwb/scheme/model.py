@@ -1,0 +1,425 @@
+"""The scheme (考核方案) as Python objects, built from the dict form both YAML and Excel produce."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from qwb.issues import Issue, make
+from qwb.rules import (
+    NA_FIELD,
+    VETO_FIELD,
+    InputField,
+    Rule,
+    parse_rule,
+    rule_to_dict,
+    to_decimal,
+    yesno_field,
+)
+
+AGGREGATES = ("mean", "last", "min", "max", "sum")
+DEFAULT_PERIOD_ID = "Y"
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+#: where a value came from: a YAML path ("indicators[3].rule.target") -> a human location
+Locate = Callable[[str], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Grade:
+    name: str
+    min: Decimal
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Department:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Period:
+    id: str
+    name: str
+    due: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Veto:
+    id: str
+    title: str
+    department: str = ""
+
+    @property
+    def key_part(self) -> str:
+        return f"veto:{self.id}"
+
+
+@dataclass(frozen=True)
+class Group:
+    path: tuple[str, ...]
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    path: tuple[str, ...]
+    title: str
+    points: Decimal
+    department: str
+    rule: Rule
+    content: str = ""
+    cooperating: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    na_allowed: bool = False
+    periods: tuple[str, ...] | None = None  # None: all the scheme's periods
+    note: str = ""
+    points_stated: bool = True
+
+    @property
+    def role(self) -> str:
+        return self.rule.role
+
+    def input_fields(self) -> list[InputField]:
+        return self.rule.input_fields(self.points)
+
+    def fields_in(self, period: str, last_period: str) -> list[InputField]:
+        """The inputs asked in one period; 合理缺项 only in the item's last period."""
+        fields = self.input_fields()
+        if self.na_allowed and period == last_period:
+            fields.append(yesno_field(NA_FIELD))
+        return fields
+
+
+@dataclass
+class Scheme:
+    id: str
+    name: str
+    year: int
+    indicators: list[Indicator]
+    units: list[Unit]
+    departments: list[Department]
+    issuer: str = ""
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    full_marks: Decimal | None = None
+    bonus_cap: Decimal | None = None
+    deduction_cap: Decimal | None = None
+    decimals: int = 2
+    grades: list[Grade] = field(default_factory=list)
+    veto_grade: str | None = None
+    periods: list[Period] = field(default_factory=list)
+    period_aggregate: str = "mean"
+    vetoes: list[Veto] = field(default_factory=list)
+    # extensions (docs/scheme-extensions.md)
+    source: dict[str, Any] = field(default_factory=dict)
+    assumptions: list[str] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    contact: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    explicit_periods: bool = True
+    #: maps a YAML path ("indicators[3].points") to where a person fixes it
+    locate: Callable[[str], dict[str, str]] | None = field(default=None, compare=False, repr=False)
+
+    # --- lookups ---------------------------------------------------------------
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self._indicators()[indicator_id]
+
+    def _indicators(self) -> dict[str, Indicator]:
+        return {i.id: i for i in self.indicators}
+
+    def periods_of(self, indicator: Indicator) -> list[Period]:
+        wanted = indicator.periods
+        return [p for p in self.periods if wanted is None or p.id in wanted]
+
+    @property
+    def last_period(self) -> Period:
+        return self.periods[-1]
+
+    def unit_name(self, unit_id: str) -> str:
+        return {u.id: u.name for u in self.units}.get(unit_id, unit_id)
+
+    def department_name(self, dept_id: str) -> str:
+        return {d.id: d.name for d in self.departments}.get(dept_id, dept_id)
+
+    @property
+    def base_indicators(self) -> list[Indicator]:
+        return [i for i in self.indicators if i.role == "base"]
+
+    @property
+    def scale(self) -> Decimal:
+        if self.full_marks is not None:
+            return self.full_marks
+        return sum((i.points for i in self.base_indicators), Decimal(0))
+
+    def expected_keys(self, unit_id: str) -> list[tuple[str, Indicator | Veto, Period, InputField]]:
+        """Every entry of one unit, in scheme order: (key, item, period, field)."""
+        out: list[tuple[str, Indicator | Veto, Period, InputField]] = []
+        for ind in self.indicators:
+            periods = self.periods_of(ind)
+            for period in periods:
+                for f in ind.fields_in(period.id, periods[-1].id):
+                    out.append((entry_key(unit_id, ind.id, period.id, f.name), ind, period, f))
+        for veto in self.vetoes:
+            f = yesno_field(VETO_FIELD, required=True)
+            out.append((entry_key(unit_id, veto.key_part, self.last_period.id, f.name), veto, self.last_period, f))
+        return out
+
+    def fingerprint(self) -> str:
+        import hashlib
+        import json
+
+        from qwb.scheme.yaml_form import scheme_to_dict
+
+        text = json.dumps(scheme_to_dict(self), ensure_ascii=False, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def entry_key(unit: str, item: str, period: str, field_name: str) -> str:
+    return f"{unit}|{item}|{period}|{field_name}"
+
+
+def split_key(key: str) -> tuple[str, str, str, str] | None:
+    parts = str(key).strip().split("|")
+    if len(parts) != 4 or not all(parts):
+        return None
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+# --- building from the dict form --------------------------------------------------
+
+
+class Builder:
+    """Builds a Scheme from its dict form, collecting every problem with its location."""
+
+    def __init__(self, data: dict[str, Any], locate: Locate):
+        self.data, self.locate = data, locate
+        self.issues: list[Issue] = []
+
+    def problem(self, path: str, code: str, message: str) -> None:
+        self.issues.append(make(code, message, **self.locate(path)))
+
+    def number(self, raw: Any, path: str, required: bool = False) -> Decimal | None:
+        if raw is None or raw == "":
+            if required:
+                self.problem(path, "scheme-format", f"缺少必填项 {path.split('.')[-1]}")
+            return None
+        try:
+            return to_decimal(raw)
+        except (ValueError, ArithmeticError):
+            self.problem(path, "scheme-format", f"“{raw}”应为数字")
+            return None
+
+    def date(self, raw: Any, path: str) -> dt.date | None:
+        if raw in (None, ""):
+            return None
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        try:
+            return dt.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            self.problem(path, "scheme-format", f"“{raw}”应为日期，格式 YYYY-MM-DD")
+            return None
+
+    def items(self, key: str) -> list[Any]:
+        raw = self.data.get(key)
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problem(key, "scheme-format", f"{key} 应为列表")
+            return []
+        return raw
+
+    def build(self) -> Scheme | None:
+        d = self.data
+        if not isinstance(d, dict):
+            self.problem("", "scheme-format", "方案应为一个映射（键: 值）")
+            return None
+        if d.get("format") not in (None, "qwb-scheme/1"):
+            self.problem("format", "scheme-format", f"不支持的格式“{d.get('format')}”，应为 qwb-scheme/1")
+        for key in ("id", "name", "year"):
+            if d.get(key) in (None, ""):
+                self.problem(key, "scheme-format", f"缺少必填项 {key}")
+        scheme_id = str(d.get("id") or "")
+        if scheme_id and not SLUG.match(scheme_id):
+            self.problem("id", "bad-id", f"方案编号“{scheme_id}”只能用英文字母、数字、- 和 _")
+        period = d.get("period") or {}
+        periods, explicit = self.periods()
+        try:
+            year = int(d.get("year") or 0)
+        except (TypeError, ValueError):
+            self.problem("year", "scheme-format", f"年度“{d.get('year')}”应为整数")
+            year = 0
+        decimals = d.get("decimals", 2)
+        if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
+            self.problem("decimals", "scheme-format", f"decimals 应为 0～6 的整数，现为“{decimals}”")
+            decimals = 2
+        aggregate = d.get("period_aggregate") or "mean"
+        if aggregate not in AGGREGATES:
+            self.problem("period_aggregate", "scheme-format", f"period_aggregate 应为 {'、'.join(AGGREGATES)} 之一")
+            aggregate = "mean"
+        scheme = Scheme(
+            id=scheme_id,
+            name=str(d.get("name") or ""),
+            year=year,
+            issuer=str(d.get("issuer") or ""),
+            period_start=self.date(period.get("start") if isinstance(period, dict) else None, "period.start"),
+            period_end=self.date(period.get("end") if isinstance(period, dict) else None, "period.end"),
+            full_marks=self.number(d.get("full_marks"), "full_marks"),
+            bonus_cap=self.number(d.get("bonus_cap"), "bonus_cap"),
+            deduction_cap=self.number(d.get("deduction_cap"), "deduction_cap"),
+            decimals=decimals,
+            grades=self.grades(),
+            veto_grade=None if d.get("veto_grade") in (None, "") else str(d.get("veto_grade")),
+            units=[Unit(*pair) for pair in self.pairs("units", "name")],
+            departments=[Department(*pair) for pair in self.pairs("departments", "name")],
+            periods=periods,
+            explicit_periods=explicit,
+            period_aggregate=aggregate,
+            vetoes=self.vetoes(),
+            indicators=self.indicators(),
+            source=dict(d.get("source") or {}),
+            assumptions=[str(a) for a in self.items("assumptions")],
+            groups=self.groups(),
+            contact=str(d.get("contact") or ""),
+            extra={k: v for k, v in d.items() if k not in KNOWN_KEYS},
+        )
+        scheme.locate = self.locate
+        return scheme
+
+    def pairs(self, key: str, name_key: str) -> list[tuple[str, str]]:
+        out = []
+        for i, raw in enumerate(self.items(key)):
+            if not isinstance(raw, dict) or not raw.get("id"):
+                self.problem(f"{key}[{i}]", "bad-id", f"{key} 第 {i + 1} 项缺少 id")
+                continue
+            out.append((str(raw["id"]).strip(), str(raw.get(name_key) or raw["id"]).strip()))
+        return out
+
+    def periods(self) -> tuple[list[Period], bool]:
+        raw = self.items("periods")
+        if not raw:
+            return [Period(DEFAULT_PERIOD_ID, "年度")], False
+        out = []
+        for i, p in enumerate(raw):
+            if not isinstance(p, dict) or not p.get("id"):
+                self.problem(f"periods[{i}]", "bad-id", f"时间节点第 {i + 1} 项缺少 id")
+                continue
+            out.append(Period(str(p["id"]).strip(), str(p.get("name") or p["id"]), self.date(p.get("due"), f"periods[{i}].due")))
+        return out or [Period(DEFAULT_PERIOD_ID, "年度")], True
+
+    def grades(self) -> list[Grade]:
+        out = []
+        for i, g in enumerate(self.items("grades")):
+            if not isinstance(g, dict) or "name" not in g:
+                self.problem(f"grades[{i}]", "scheme-format", "等次应写成 {name: 名称, min: 下限}")
+                continue
+            low = self.number(g.get("min"), f"grades[{i}].min", required=True)
+            out.append(Grade(str(g["name"]), low if low is not None else Decimal(0)))
+        return out
+
+    def vetoes(self) -> list[Veto]:
+        out = []
+        for i, v in enumerate(self.items("vetoes")):
+            if not isinstance(v, dict) or not v.get("id"):
+                self.problem(f"vetoes[{i}]", "bad-id", f"否决项第 {i + 1} 项缺少 id")
+                continue
+            out.append(Veto(str(v["id"]).strip(), str(v.get("title") or ""), str(v.get("department") or "")))
+        return out
+
+    def groups(self) -> list[Group]:
+        out = []
+        for i, g in enumerate(self.items("groups")):
+            if not isinstance(g, dict) or not isinstance(g.get("path"), list):
+                self.problem(f"groups[{i}]", "scheme-format", "分组应写成 {path: [一级, 二级], points: 分值}")
+                continue
+            points = self.number(g.get("points"), f"groups[{i}].points", required=True)
+            out.append(Group(tuple(str(p) for p in g["path"]), points or Decimal(0)))
+        return out
+
+    def indicators(self) -> list[Indicator]:
+        out = []
+        raw_list = self.items("indicators")
+        if not raw_list:
+            self.problem("indicators", "scheme-format", "方案没有任何指标（indicators）")
+        for i, raw in enumerate(raw_list):
+            where = f"indicators[{i}]"
+            if not isinstance(raw, dict):
+                self.problem(where, "scheme-format", "指标应为一个映射")
+                continue
+            ind_id = "" if raw.get("id") is None else str(raw.get("id")).strip()
+            points = self.number(raw.get("points"), f"{where}.points", required=True)
+            rule = parse_rule(raw.get("rule"), lambda p, c, m, w=where: self.problem(f"{w}.rule.{p}".rstrip("."), c, m))
+            if rule is None:
+                continue
+            periods = raw.get("periods")
+            path = raw.get("path") or []
+            out.append(
+                Indicator(
+                    id=ind_id,
+                    path=tuple(str(p) for p in (path if isinstance(path, list) else [path])),
+                    title=str(raw.get("title") or ""),
+                    points=points if points is not None else Decimal(0),
+                    department=str(raw.get("department") or ""),
+                    rule=rule,
+                    content=str(raw.get("content") or ""),
+                    cooperating=tuple(str(c) for c in _as_list(raw.get("cooperating"))),
+                    evidence=tuple(str(e) for e in _as_list(raw.get("evidence"))),
+                    na_allowed=bool(raw.get("na_allowed", False)),
+                    periods=None if periods in (None, []) else tuple(str(p) for p in _as_list(periods)),
+                    note=str(raw.get("note") or ""),
+                    points_stated=bool(raw.get("points_stated", True)),
+                )
+            )
+        return out
+
+
+KNOWN_KEYS = {
+    "format", "id", "name", "issuer", "year", "period", "full_marks", "bonus_cap", "deduction_cap",
+    "decimals", "grades", "veto_grade", "units", "departments", "periods", "period_aggregate",
+    "vetoes", "indicators", "source", "assumptions", "groups", "contact",
+}
+
+
+def _as_list(raw: Any) -> list[Any]:
+    if raw is None or raw == "":
+        return []
+    return raw if isinstance(raw, list) else [raw]
+
+
+def indicator_to_dict(ind: Indicator) -> dict[str, Any]:
+    from qwb.rules import _plain
+
+    d: dict[str, Any] = {"id": ind.id, "path": list(ind.path), "title": ind.title}
+    if ind.content:
+        d["content"] = ind.content
+    d["points"] = _plain(ind.points)
+    if not ind.points_stated:
+        d["points_stated"] = False
+    d["department"] = ind.department
+    if ind.cooperating:
+        d["cooperating"] = list(ind.cooperating)
+    if ind.evidence:
+        d["evidence"] = list(ind.evidence)
+    if ind.na_allowed:
+        d["na_allowed"] = True
+    if ind.periods is not None:
+        d["periods"] = list(ind.periods)
+    d["rule"] = rule_to_dict(ind.rule)
+    if ind.note:
+        d["note"] = ind.note
+    return d

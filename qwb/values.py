@@ -1,0 +1,190 @@
+"""Turn what a person or a spreadsheet put in a 填报值 cell into a checked value.
+
+A number is a stored cell value (a ``%`` field's 0.952 is 95.2%); text is what a
+person typed (``"95.2%"``, ``"９５．２％"``, ``"九十五"``) and, in a ``%`` or ``‰``
+field, text without a sign is in the field's own unit, as a spreadsheet reads
+typing into a percentage cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from qwb.rules import NO, YES, InputField, to_decimal, unit_factor
+
+FORMULA_START = ("=", "+", "-", "@")
+YES_WORDS = {"是", "有", "y", "yes", "true", "√", "✓", "发生"}
+NO_WORDS = {"否", "无", "没有", "n", "no", "false", "×", "✗", "未发生", "不是"}
+COUNT_SUFFIXES = ("次", "个", "项", "起", "家", "件", "人次", "例")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A value ready for scoring, or the issue code and the Chinese reason it is not."""
+
+    value: Decimal | str | None = None
+    code: str | None = None
+    reason: str = ""
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None and self.code is None
+
+
+def is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and raw.strip() == "") or (isinstance(raw, float) and raw != raw)
+
+
+def normalise_text(text: str) -> str:
+    """Full-width digits and signs to ASCII, spaces and thousands separators out."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = text.replace("％", "%").replace("。", ".").replace("，", ",")
+    return re.sub(r"[\s\u00a0\u3000]+", "", text)
+
+
+_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+
+
+def chinese_number(text: str) -> Decimal | None:
+    """九十五 -> 95, 一百零二 -> 102, 三点五 -> 3.5, 百分之九十五 -> 0.95; None if not a numeral."""
+    if not text:
+        return None
+    negative = text.startswith("负")
+    text = text.removeprefix("负")
+    percent = text.startswith("百分之")
+    permille = text.startswith("千分之")
+    if percent or permille:
+        text = text[3:]
+    whole, _, fraction = text.partition("点")
+    value = _chinese_integer(whole)
+    if value is None or any(ch not in _DIGITS for ch in fraction):
+        return None
+    number = Decimal(value)
+    if fraction:
+        number += Decimal("0." + "".join(str(_DIGITS[ch]) for ch in fraction))
+    if percent:
+        number /= 100
+    if permille:
+        number /= 1000
+    return -number if negative else number
+
+
+def _chinese_integer(text: str) -> int | None:
+    if not text or any(ch not in _DIGITS and ch not in _SMALL_UNITS and ch not in _BIG_UNITS for ch in text):
+        return None
+    if all(ch in _DIGITS for ch in text) and len(text) > 1:  # 一二三 read digit by digit
+        return int("".join(str(_DIGITS[ch]) for ch in text))
+    total = section = digit = 0
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _SMALL_UNITS:
+            section += (digit or 1) * _SMALL_UNITS[ch]
+            digit = 0
+        else:
+            total += (section + digit) * _BIG_UNITS[ch]
+            section = digit = 0
+    return total + section + digit
+
+
+def parse_number_text(text: str, field_unit: str) -> Decimal | None:
+    """A typed number in stored form, or None when the text is not a number."""
+    text = normalise_text(text).replace(",", "")
+    factor = unit_factor(field_unit)
+    for sign, sign_factor in (("%", Decimal("0.01")), ("‰", Decimal("0.001"))):
+        if text.endswith(sign):
+            text, factor = text[: -len(sign)], sign_factor
+            break
+    else:
+        for suffix in (field_unit, *COUNT_SUFFIXES, "分"):
+            if suffix and suffix not in "%‰" and text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)]
+                break
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = chinese_number(text)
+        if number is None:
+            return None
+        if text.startswith(("百分之", "千分之", "负百分之", "负千分之")):
+            factor = Decimal(1)
+    if not number.is_finite():
+        return None
+    return number * factor
+
+
+def display(raw: Any) -> str:
+    text = str(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def parse_input(raw: Any, field: InputField) -> Parsed:
+    """Check one raw cell value against its field."""
+    if is_blank(raw):
+        return Parsed()
+    if isinstance(raw, str) and raw.strip().startswith(FORMULA_START) and field.kind not in ("number", "score"):
+        return Parsed(code="formula-in-value", reason=f"“{display(raw)}”像是公式，请直接填写值")
+    if field.kind in ("choice", "yesno"):
+        return _parse_label(raw, field)
+    return _parse_numeric(raw, field)
+
+
+def _parse_label(raw: Any, field: InputField) -> Parsed:
+    text = normalise_text(str(raw)) if not isinstance(raw, bool) else ("是" if raw else "否")
+    for label in field.labels:
+        if text == normalise_text(label):
+            return Parsed(label)
+    if field.kind == "yesno":
+        word = text.lower()
+        if word in YES_WORDS:
+            return Parsed(YES)
+        if word in NO_WORDS:
+            return Parsed(NO)
+    allowed = "、".join(field.labels)
+    return Parsed(code="invalid-choice", reason=f"“{display(raw)}”不是可选项，请从下拉列表选择：{allowed}")
+
+
+def _parse_numeric(raw: Any, field: InputField) -> Parsed:
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+        return Parsed(code="invalid-number", reason=f"“{display(raw)}”不是数字，请填写数字")
+    if isinstance(raw, (int, float, Decimal)):
+        try:
+            number = to_decimal(raw)
+        except (ValueError, ArithmeticError):
+            return Parsed(code="invalid-number", reason=f"“{display(raw)}”不是有效的数字")
+    else:
+        text = str(raw)
+        if normalise_text(text).startswith(("=", "@")) or normalise_text(text).startswith("+="):
+            return Parsed(code="formula-in-value", reason=f"“{display(raw)}”像是公式，请直接填写数值")
+        parsed = parse_number_text(text, field.unit)
+        if parsed is None:
+            example = "95% 或 0.95" if field.unit == "%" else "3" if field.kind == "count" else "95"
+            return Parsed(code="invalid-number", reason=f"“{display(raw)}”不是数字，请填写数字，例如 {example}")
+        number = parsed
+    return _check_range(number, field, raw)
+
+
+def _check_range(number: Decimal, field: InputField, raw: Any) -> Parsed:
+    if field.kind == "count" and number != number.to_integral_value():
+        return Parsed(code="not-whole-number", reason=f"“{display(raw)}”应为整数（次数、个数），请填写 0、1、2……")
+    low, high = field.minimum, field.maximum
+    if (low is not None and number < low) or (high is not None and number > high):
+        return Parsed(code="out-of-range", reason=f"“{display(raw)}”超出允许范围 {_range_text(field)}")
+    if field.step and (number - (low or 0)) % field.step != 0:
+        return Parsed(code="off-step", reason=f"“{display(raw)}”应为 {field.step.normalize()} 的整数倍")
+    return Parsed(number.normalize() + 0)
+
+
+def _range_text(field: InputField) -> str:
+    low = "" if field.minimum is None else format(field.minimum.normalize(), "f")
+    high = "" if field.maximum is None else format(field.maximum.normalize(), "f")
+    if low and high:
+        return f"{low}～{high}"
+    return f"≥{low}" if low else f"≤{high}"
