@@ -1,0 +1,102 @@
+"""Realistic filled entries for a scheme: for the demo, the tests and the benchmark.
+
+Values are stored cell values (numbers, labels), chosen near each rule's
+thresholds so boundaries are exercised: exactly at a target, a step, a
+linear end point.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from typing import Any
+
+from qwb.rules import (
+    NA_FIELD,
+    NO,
+    VETO_FIELD,
+    YES,
+    CompareRule,
+    InputField,
+    LinearRule,
+    StepsRule,
+    TargetRule,
+    unit_factor,
+)
+from qwb.scheme.model import Indicator, Scheme
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def interesting_numbers(ind: Indicator) -> list[Decimal]:
+    """Stored values at and around the rule's thresholds."""
+    r = ind.rule
+    factor = unit_factor(getattr(r, "unit", ""))
+    if isinstance(r, TargetRule):
+        marks = [r.target]
+    elif isinstance(r, StepsRule):
+        marks = [s.at for s in r.steps]
+    elif isinstance(r, LinearRule):
+        marks = [r.zero_at, r.full_at, (r.zero_at + r.full_at) / 2]
+    else:
+        marks = [Decimal(100)]
+    delta = Decimal("0.5") if factor == 1 else Decimal("0.1")
+    values = []
+    for m in marks:
+        values += [m, m + delta, m - delta]
+    return [(v * factor).normalize() for v in values]
+
+
+def field_value(ind: Indicator, f: InputField, rng: random.Random, quality: float) -> Any:
+    """A plausible stored value; ``quality`` 0..1 leans towards full marks."""
+    if f.kind == "choice":
+        labels = list(f.labels)
+        return labels[0] if rng.random() < quality else rng.choice(labels)
+    if f.kind == "yesno":
+        return NO
+    if f.kind == "count":
+        if ind.rule.role == "bonus":
+            return rng.choice([0, 0, 1, 2])
+        return 0 if rng.random() < quality else rng.randint(1, 3)
+    if f.kind == "score":
+        step = f.step or Decimal("0.5")
+        top = f.maximum or Decimal(0)
+        low = top * Decimal(str(round(quality * 0.6, 2)))
+        choices = []
+        v = Decimal(0)
+        while v <= top:
+            if v >= low:
+                choices.append(v)
+            v += step
+        return _number(rng.choice(choices or [top]))
+    if isinstance(ind.rule, CompareRule):
+        base = Decimal(rng.randint(50, 150))
+        return _number(base)
+    return _number(rng.choice(interesting_numbers(ind)))
+
+
+def simulate_unit(scheme: Scheme, unit_id: str, rng: random.Random, quality: float = 0.8,
+                  na_share: float = 0.0, veto: bool = False) -> dict[str, Any]:
+    """Every entry of one unit, filled."""
+    entries: dict[str, Any] = {}
+    for key, item, _period, f in scheme.expected_keys(unit_id):
+        if f.name == VETO_FIELD:
+            entries[key] = YES if veto else NO
+        elif f.name == NA_FIELD:
+            entries[key] = YES if rng.random() < na_share else NO
+        else:
+            assert isinstance(item, Indicator)
+            entries[key] = field_value(item, f, rng, quality)
+    return entries
+
+
+def simulate(scheme: Scheme, seed: int = 2024, quality: float | None = None) -> dict[str, Any]:
+    """Entries for every unit of the scheme, units of different quality, reproducible by seed."""
+    rng = random.Random(seed)
+    entries: dict[str, Any] = {}
+    for i, unit in enumerate(scheme.units):
+        q = quality if quality is not None else 0.95 - 0.1 * (i % 5)
+        entries.update(simulate_unit(scheme, unit.id, rng, q, na_share=0.05 if i == 1 else 0.0))
+    return entries

@@ -1,0 +1,421 @@
+"""Write one fill-in workbook (xlsxwriter): 说明, 填报, 汇总, 印证材料, 自评报告, and the hidden identity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from qwb import __version__
+from qwb.rules import NA_FIELD, RULE_NAMES, YES, InputField, _plain
+from qwb.scheme.model import Indicator, Scheme, Veto
+from qwb.templates.formulas import aggregate_formula, grade_formula, item_score_formula
+from qwb.templates.layout import Assignee, EntryRow, entry_rows, file_name
+from qwb.templates.styles import NUMBER_FORMATS, Styles
+
+ENTRY_SHEET, IDENTITY_SHEET, LIST_SHEET = "填报", "_qwb", "_lists"
+SUMMARY_SHEET, EVIDENCE_SHEET, REPORT_SHEET, README_SHEET = "汇总", "印证材料", "自评报告", "说明"
+HEADER_ROW = 4  # 0-based: the entry table's header row (row 5 in Excel)
+TEMPLATE_FORMAT = "qwb-template/1"
+
+#: the entry table's columns: (header, width); 编码 填报项 填报值 得分 are the contract's
+COLUMNS = [
+    ("序号", 5), ("被考核单位", 10), ("类别", 12), ("指标编号", 7), ("指标名称", 18), ("考核要点", 42),
+    ("分值", 6), ("时间节点", 8), ("填报项", 10), ("计量单位", 7), ("填报值", 13), ("得分", 8),
+    ("说明/依据", 24), ("印证材料", 20), ("编码", 24),
+]
+COL = {name: i for i, (name, _w) in enumerate(COLUMNS)}
+HEADER_FIELDS = ("填报单位", "填报人", "联系电话", "填报日期")
+DEFAULT_OUTLINE = ["一、基本情况", "二、主要工作及成效", "三、存在的问题", "四、下一步工作打算"]
+
+
+def build_workbook(scheme: Scheme, assignee: Assignee, password: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                            "strings_to_formulas": False, "strings_to_urls": False})
+    workbook.set_properties({
+        "title": file_name(scheme, assignee).removesuffix(".xlsx"),
+        "author": scheme.issuer or "qwb",
+        "comments": f"qwb {__version__}",
+        "created": dt.datetime(max(scheme.year, 1980), 1, 1),
+    })
+    TemplateWriter(workbook, scheme, assignee, password).write()
+    workbook.close()
+    return buffer.getvalue()
+
+
+class TemplateWriter:
+    def __init__(self, workbook: Any, scheme: Scheme, assignee: Assignee, password: str | None):
+        self.wb, self.scheme, self.assignee = workbook, scheme, assignee
+        self.password = password or ""
+        self.styles = Styles(workbook)
+        self.rows = entry_rows(scheme, assignee)
+        self.lists_sheet: Any = None
+        self.list_row = 0
+        self.score_cells: dict[tuple[str, str, str], str] = {}  # (unit, indicator, period) -> 得分 cell
+        self.na_cells: dict[tuple[str, str], str] = {}
+        self.veto_cells: dict[tuple[str, str], str] = {}
+
+    @property
+    def is_unit(self) -> bool:
+        return self.assignee.kind == "unit"
+
+    def write(self) -> None:
+        readme = self.wb.add_worksheet(README_SHEET)
+        entry = self.wb.add_worksheet(ENTRY_SHEET)
+        summary = self.wb.add_worksheet(SUMMARY_SHEET) if self.is_unit else None
+        evidence_items = [r for r in self.rows if r.first_of_item and not r.is_veto and r.item.evidence]  # type: ignore[union-attr]
+        evidence = self.wb.add_worksheet(EVIDENCE_SHEET) if evidence_items else None
+        report = self.wb.add_worksheet(REPORT_SHEET) if self.is_unit else None
+        self.lists_sheet = self.wb.add_worksheet(LIST_SHEET)
+        identity = self.wb.add_worksheet(IDENTITY_SHEET)
+        self.write_entry_sheet(entry)
+        self.write_readme(readme)
+        if summary is not None:
+            self.write_summary(summary)
+        if evidence is not None:
+            self.write_evidence(evidence, evidence_items)
+        if report is not None:
+            self.write_report(report)
+        self.write_identity(identity)
+        self.lists_sheet.hide()
+        identity.hide()
+        entry.activate()
+
+    # --- 填报 ---------------------------------------------------------------------
+
+    def write_entry_sheet(self, ws: Any) -> None:
+        st, s = self.styles, self.scheme
+        for i, (_name, width) in enumerate(COLUMNS):
+            ws.set_column(i, i, width)
+        ws.set_column(COL["编码"], COL["编码"], 24, None, {"level": 0})
+        kind = "自评填报表" if self.is_unit else "填报表"
+        ws.merge_range(0, 0, 0, COL["得分"], f"{s.name}（{s.year}年度）{kind} — {self.assignee.name}", st.title())
+        ws.set_row(0, 24)
+        self.write_header_block(ws)
+        ws.merge_range(2, 0, 2, COL["编码"],
+                       "只在黄色单元格中填写；得分随填写自动计算。请勿修改、删除或插入行，请勿改动“编码”列。"
+                       "百分比直接输入如 95%；千分比输入如 0.6‰。", st.get(font_color="#C00000"))
+        for col, (name, _w) in enumerate(COLUMNS):
+            ws.write(HEADER_ROW, col, name, st.header())
+        ws.set_row(HEADER_ROW, 22)
+        self.write_entries(ws)
+        last = HEADER_ROW + max(len(self.rows), 1)
+        ws.autofilter(HEADER_ROW, 0, last, COL["编码"])
+        ws.freeze_panes(HEADER_ROW + 1, 0)
+        self.page_setup(ws, repeat=HEADER_ROW)
+        ws.protect(self.password, {"autofilter": True, "sort": True, "format_columns": True,
+                                   "format_rows": True})
+
+    def write_header_block(self, ws: Any) -> None:
+        st = self.styles
+        ws.write(1, 0, "填报单位", st.label())
+        ws.merge_range(1, 1, 1, 2, self.assignee.name, st.text())
+        ws.write(1, 3, "填报人", st.label())
+        ws.merge_range(1, 4, 1, 4, "", st.input()) if False else ws.write_blank(1, 4, None, st.input())
+        ws.write(1, 5, "联系电话", st.label())
+        ws.write_blank(1, 6, None, st.input())
+        ws.merge_range(1, 7, 1, 9, "填报日期", st.label())
+        ws.write_blank(1, COL["填报值"], None, st.input("yyyy-mm-dd"))
+        ws.data_validation(1, COL["填报值"], 1, COL["填报值"], {
+            "validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
+            "input_title": "填报日期", "input_message": "填写日期，如 2016-12-20。多次提交时以日期最晚的一份为准。",
+            "error_title": "日期不正确", "error_message": "请填写日期，格式如 2016-12-20。",
+        })
+
+    def write_entries(self, ws: Any) -> None:
+        st = self.styles
+        band = False
+        previous_unit = None
+        period_rows: dict[tuple[str, str, str], dict[str, str]] = {}
+        for i, r in enumerate(self.rows):
+            row = HEADER_ROW + 1 + i
+            if r.first_of_item:
+                band = not band
+            top = 2 if previous_unit is not None and r.unit_id != previous_unit else 0
+            previous_unit = r.unit_id
+            text = st.text(band=band, top=top)
+            wrap = st.text(band=band, wrap=True, top=top)
+            item = r.item
+            ws.write_number(row, COL["序号"], i + 1, text)
+            ws.write_string(row, COL["被考核单位"], r.unit_name, text)
+            if isinstance(item, Veto):
+                ws.write_string(row, COL["类别"], "否决项", text)
+                ws.write_string(row, COL["指标编号"], item.id, text)
+                ws.write_string(row, COL["指标名称"], item.title, wrap)
+                ws.write_string(row, COL["考核要点"], "发生则考核等次为“" + (self.scheme.veto_grade or "") + "”", wrap)
+                ws.write_blank(row, COL["分值"], None, text)
+            else:
+                ws.write_string(row, COL["类别"], item.path[0] if item.path else "", text)
+                ws.write_string(row, COL["指标编号"], item.id, text)
+                ws.write_string(row, COL["指标名称"], item.title, wrap)
+                ws.write_string(row, COL["考核要点"], self.content_text(item) if r.first_of_item else "〃", wrap)
+                ws.write_number(row, COL["分值"], float(item.points), text)
+            ws.write_string(row, COL["时间节点"], r.period.name, text)
+            ws.write_string(row, COL["填报项"], r.field.name, text)
+            ws.write_string(row, COL["计量单位"], r.field.unit if r.field.kind not in ("choice", "yesno") else "", text)
+            value_cell = xl_rowcol_to_cell(row, COL["填报值"])
+            self.write_input(ws, row, r, top)
+            ws.write_blank(row, COL["说明/依据"], None, st.input(wrap=True, top=top))
+            evidence = "" if isinstance(item, Veto) else "；".join(item.evidence)
+            ws.write_string(row, COL["印证材料"], evidence, wrap)
+            ws.write_string(row, COL["编码"], r.key, st.key(top=top))
+            group = (r.unit_id, item.id, r.period.id)
+            period_rows.setdefault(group, {})[r.field.name] = value_cell
+            score_format = st.score(top=top)
+            if isinstance(item, Veto):
+                self.veto_cells[(r.unit_id, item.id)] = value_cell
+                ws.write_formula(row, COL["得分"], f'=IF({value_cell}="{YES}","否决","")', score_format, "")
+            elif r.last_of_period:
+                cells = period_rows[group]
+                na_cell = cells.get(NA_FIELD) if item.na_allowed and r.last_period_of_item else None
+                if na_cell:
+                    self.na_cells[(r.unit_id, item.id)] = na_cell
+                ws.write_formula(row, COL["得分"], item_score_formula(item, cells, na_cell), score_format, "")
+                self.score_cells[group] = xl_rowcol_to_cell(row, COL["得分"], row_abs=True, col_abs=True)
+            else:
+                ws.write_blank(row, COL["得分"], None, st.text(band=band, top=top))
+            ws.set_row(row, 30 if r.first_of_item and not isinstance(item, Veto) else None)
+
+    def content_text(self, ind: Indicator) -> str:
+        text = ind.content or ind.title
+        rule = ind.rule
+        hint = RULE_NAMES.get(rule.type, rule.type)
+        if rule.type == "choice":
+            options = "；".join(f"{o.label} {_plain(o.score)}分" for o in rule.options)  # type: ignore[attr-defined]
+            hint = f"{hint}：{options}"
+        return f"{text}\n【计分】{hint}"
+
+    def write_input(self, ws: Any, row: int, r: EntryRow, top: int) -> None:
+        f = r.field
+        num_format = NUMBER_FORMATS.get(f.unit if f.unit in ("%", "‰") else f.kind, "General")
+        ws.write_blank(row, COL["填报值"], None, self.styles.input(num_format, top=top))
+        ws.data_validation(row, COL["填报值"], row, COL["填报值"], self.validation(r, row))
+
+    def validation(self, r: EntryRow, row: int) -> dict[str, Any]:
+        f = r.field
+        title = f"{r.item.id} {f.name}"[:32]
+        if f.kind in ("choice", "yesno"):
+            return {"validate": "list", "source": self.list_source(f.labels), "input_title": title,
+                    "input_message": _cut("请从下拉列表选择：" + "、".join(f.labels)),
+                    "error_title": "不是可选项", "error_message": _cut("只能选择：" + "、".join(f.labels))}
+        if f.unit == "‰":
+            cell = xl_rowcol_to_cell(row, COL["填报值"])
+            return {"validate": "custom", "value": f'=OR(ISNUMBER({cell}),ISNUMBER(VALUE(SUBSTITUTE({cell},"‰",""))))',
+                    "input_title": title, "input_message": "千分比：直接输入如 0.6 或 0.6‰（均表示千分之零点六）。",
+                    "error_title": "不是数字", "error_message": "请输入千分比数值，如 0.6 或 0.6‰。"}
+        if f.kind == "count":
+            return {"validate": "integer", "criteria": ">=", "value": 0, "input_title": title,
+                    "input_message": "填写整数（次数、个数），没有则填 0。",
+                    "error_title": "应为整数", "error_message": "请填写 0 或正整数。"}
+        if f.kind == "score":
+            high = _plain(f.maximum or Decimal(0))
+            step = f"，按 {_plain(f.step)} 分计" if f.step else ""
+            return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": high,
+                    "input_title": title, "input_message": f"填写得分 0～{high} 分{step}。",
+                    "error_title": "超出范围", "error_message": f"得分应在 0～{high} 分之间{step}。"}
+        example = "95%" if f.unit == "%" else "数值"
+        unit = f"（单位：{f.unit}）" if f.unit and f.unit != "%" else ""
+        return {"validate": "decimal", "criteria": "between", "minimum": -1e12, "maximum": 1e12,
+                "input_title": title, "input_message": f"填写数字{unit}，如 {example}。",
+                "error_title": "不是数字", "error_message": f"请填写数字{unit}，如 {example}。"}
+
+    def list_source(self, labels: tuple[str, ...]) -> Any:
+        joined = ",".join(labels)
+        if len(joined) < 200 and not any("," in x or '"' in x for x in labels):
+            return list(labels)
+        start = self.list_row
+        for i, label in enumerate(labels):
+            self.lists_sheet.write_string(start + i, 0, label)
+        self.list_row += len(labels) + 1
+        return f"={LIST_SHEET}!$A${start + 1}:$A${start + len(labels)}"
+
+    # --- 汇总 (unit templates) ----------------------------------------------------------
+
+    def write_summary(self, ws: Any) -> None:
+        st, s = self.styles, self.scheme
+        unit = self.assignee.id
+        heads = [("指标编号", 8), ("类别", 14), ("指标名称", 28), ("分值", 7), ("类型", 7), ("合理缺项", 8), ("得分", 9)]
+        for i, (name, width) in enumerate(heads):
+            ws.set_column(i, i, width)
+            ws.write(2, i, name, st.header())
+        ws.merge_range(0, 0, 0, 6, f"{self.assignee.name} 自评得分汇总（随填报自动计算）", st.title())
+        ws.set_column(8, 8, 16)
+        ws.set_column(9, 9, 12)
+        first = 3
+        roles = {"base": "基本", "bonus": "加分", "deduction": "扣分"}
+        for i, ind in enumerate(s.indicators):
+            row = first + i
+            ws.write_string(row, 0, ind.id, st.text())
+            ws.write_string(row, 1, ind.path[0] if ind.path else "", st.text())
+            ws.write_string(row, 2, ind.title, st.text())
+            ws.write_number(row, 3, float(ind.points), st.text())
+            ws.write_string(row, 4, roles[ind.role], st.text())
+            na = self.na_cells.get((unit, ind.id))
+            ws.write_formula(row, 5, f'=IF(\'{ENTRY_SHEET}\'!{na}="{YES}",1,0)' if na else "=0", st.text(), 0)
+            cells = [f"'{ENTRY_SHEET}'!{self.score_cells[(unit, ind.id, p.id)]}" for p in s.periods_of(ind)]
+            ws.write_formula(row, 6, aggregate_formula(s.period_aggregate, cells), st.score(), 0)
+        last = first + len(s.indicators) - 1
+        pts, role, na, score = (f"${c}${first + 1}:${c}${last + 1}" for c in "DEFG")
+        self.write_totals(ws, pts, role, na, score, unit)
+
+    def write_totals(self, ws: Any, pts: str, role: str, na: str, score: str, unit: str) -> None:
+        st, s = self.styles, self.scheme
+        scale = f"{_plain(s.full_marks)}" if s.full_marks is not None else f'SUMIFS({pts},{role},"基本")'
+        bonus = f'SUMIFS({score},{role},"加分")'
+        if s.bonus_cap is not None:
+            bonus = f"MIN({bonus},{_plain(s.bonus_cap)})"
+        deduction = f'-SUMIFS({score},{role},"扣分")'
+        if s.deduction_cap is not None:
+            deduction = f"MIN({deduction},{_plain(s.deduction_cap)})"
+        vetoes = [f"'{ENTRY_SHEET}'!{c}=\"{YES}\"" for (u, _v), c in self.veto_cells.items() if u == unit]
+        veto = f"OR({','.join(vetoes)})" if vetoes else "FALSE"
+        lines = [
+            ("基本分（原始）", f'=SUMIFS({score},{role},"基本",{na},0)'),
+            ("基本分满分", f'=SUMIFS({pts},{role},"基本",{na},0)'),
+            ("折算基数", f"={scale}"),
+            ("折算基本分", "=IF(J5=0,0,J4*J6/J5)"),
+            ("加分", f"={bonus}"),
+            ("扣分", f"={deduction}"),
+            ("总分", f"=ROUND(MAX(J7+J8-J9,0),{s.decimals})"),
+            ("否决", f'=IF({veto},"是","否")'),
+        ]
+        ws.write(2, 8, "合计", st.header())
+        ws.write(2, 9, "", st.header())
+        for i, (label, formula) in enumerate(lines):
+            ws.write_string(3 + i, 8, label, st.text(bold=True))
+            ws.write_formula(3 + i, 9, formula, st.score(), "")
+        grades = [(g.name, f"{_plain(g.min)}") for g in s.grades]
+        ws.write_string(11, 8, "等次", st.text(bold=True))
+        ws.write_formula(11, 9, grade_formula("J10", grades, 'J11="是"', s.veto_grade), st.score(), "")
+        ws.write_string(13, 8, "分类得分（未折算）", st.header())
+        ws.write_string(13, 9, "", st.header())
+        tops = list(dict.fromkeys(i.path[0] for i in s.base_indicators if i.path))
+        cat_range = role.replace("$E", "$B")
+        for i, top in enumerate(tops):
+            ws.write_string(14 + i, 8, top, st.text())
+            ws.write_formula(14 + i, 9, f'=SUMIFS({score},{cat_range},"{top}",{role},"基本",{na},0)', st.score(), "")
+        ws.freeze_panes(3, 0)
+        self.page_setup(ws, repeat=2)
+        ws.protect(self.password, {"autofilter": True, "sort": True, "format_columns": True})
+
+    # --- 说明, 印证材料, 自评报告, identity --------------------------------------------------
+
+    def write_readme(self, ws: Any) -> None:
+        st, s = self.styles, self.scheme
+        ws.set_column(0, 0, 16)
+        ws.set_column(1, 1, 90)
+        ws.write(0, 0, f"{s.name}（{s.year}年度）", st.title())
+        kind = "被考核单位自评" if self.is_unit else "评价部门填报"
+        period = f"{s.period_start or ''} 至 {s.period_end or ''}" if s.period_start else f"{s.year}年度"
+        rows: list[tuple[str, str]] = [
+            ("发布单位", s.issuer), ("考核期", period), ("模板类型", kind), ("填报单位", self.assignee.name),
+            ("填报行数", f"{len(self.rows)} 行"),
+        ]
+        for p in s.periods:
+            rows.append((f"时间节点：{p.name}", f"{p.due} 前报送" if p.due else "按通知报送"))
+        rows += [
+            ("如何填写", "1. 打开“填报”表，填写第 2 行的填报人、联系电话和填报日期。\n"
+                       "2. 逐行在黄色的“填报值”列中填写：选项类从下拉列表选择；数值类直接输入数字，"
+                       "百分比输入如 95%，千分比输入如 0.6‰；次数填整数。\n"
+                       "3. “得分”列随填写自动计算，供核对；最终得分以质强办汇总计算为准。\n"
+                       "4. 在“说明/依据”列简要写明数据来源或计分依据；需要印证材料的，在“印证材料”表列出文件名。\n"
+                       "5. 保存为 .xlsx 后按时报送（可用 Excel、WPS 或 LibreOffice 填写，无需宏或插件）。"),
+            ("请勿改动", "请勿删除、插入或复制行，请勿修改“编码”列、表名和隐藏的工作表；可以筛选、排序和调整列宽。"
+                       "汇总时按“编码”识别每一行。"),
+            ("合理缺项", "允许合理缺项的指标有一行“合理缺项”，确实不涉及时选“是”并在“说明/依据”写明理由；"
+                       "未填写的项目不会被视为合理缺项，将按 0 分计。"),
+            ("联系人", s.contact or "（质强办联系人及电话，下发前请填写）"),
+        ]
+        for i, (label, text) in enumerate(rows):
+            ws.write_string(2 + i, 0, label, st.text(bold=True, valign="top"))
+            ws.write_string(2 + i, 1, text, st.text(wrap=True))
+        self.page_setup(ws, repeat=None)
+        ws.protect(self.password)
+
+    def write_evidence(self, ws: Any, items: list[EntryRow]) -> None:
+        st = self.styles
+        heads = [("被考核单位", 10), ("指标编号", 8), ("指标名称", 24), ("应提供的印证材料", 40),
+                 ("已提供的文件（请列出文件名）", 36), ("备注", 20)]
+        ws.merge_range(0, 0, 0, len(heads) - 1, "印证材料清单：按清单准备材料，在黄色单元格列出所附文件名", st.title())
+        for i, (name, width) in enumerate(heads):
+            ws.set_column(i, i, width)
+            ws.write(2, i, name, st.header())
+        for i, r in enumerate(items):
+            row = 3 + i
+            item = r.item
+            assert isinstance(item, Indicator)
+            ws.write_string(row, 0, r.unit_name, st.text())
+            ws.write_string(row, 1, item.id, st.text())
+            ws.write_string(row, 2, item.title, st.text(wrap=True))
+            ws.write_string(row, 3, "\n".join(f"{n + 1}. {e}" for n, e in enumerate(item.evidence)), st.text(wrap=True))
+            ws.write_blank(row, 4, None, st.input(wrap=True))
+            ws.write_blank(row, 5, None, st.input(wrap=True))
+        ws.freeze_panes(3, 0)
+        self.page_setup(ws, repeat=2)
+        ws.protect(self.password, {"format_rows": True, "format_columns": True})
+
+    def write_report(self, ws: Any) -> None:
+        st, s = self.styles, self.scheme
+        outline = s.extra.get("self_report_outline") or DEFAULT_OUTLINE
+        ws.set_column(0, 0, 10)
+        ws.set_column(1, 1, 30)
+        ws.set_column(2, 3, 12)
+        ws.set_column(4, 4, 40)
+        ws.merge_range(0, 0, 0, 4, f"{self.assignee.name}{s.year}年度质量工作自评报告", st.title())
+        row = 2
+        for heading in outline:
+            ws.merge_range(row, 0, row, 4, str(heading), st.text(bold=True))
+            ws.merge_range(row + 1, 0, row + 1, 4, "", st.input(wrap=True))
+            ws.set_row(row + 1, 80)
+            row += 2
+        row += 1
+        ws.merge_range(row, 0, row, 4, "附：指标自评得分表（自动汇总自“填报”表）", st.text(bold=True))
+        row += 1
+        for i, name in enumerate(("指标编号", "指标名称", "分值", "自评得分", "主要工作及成效（简述）")):
+            ws.write(row, i, name, st.header())
+        for i, ind in enumerate(s.indicators):
+            r = row + 1 + i
+            ws.write_string(r, 0, ind.id, st.text())
+            ws.write_string(r, 1, ind.title, st.text(wrap=True))
+            ws.write_number(r, 2, float(ind.points), st.text())
+            ws.write_formula(r, 3, f"='{SUMMARY_SHEET}'!G{4 + i}", st.score(), "")
+            ws.write_blank(r, 4, None, st.input(wrap=True))
+        self.page_setup(ws, repeat=None, landscape=False)
+        ws.protect(self.password, {"format_rows": True, "format_columns": True})
+
+    def write_identity(self, ws: Any) -> None:
+        s = self.scheme
+        pairs = [
+            ("format", TEMPLATE_FORMAT), ("scheme", s.id), ("scheme_name", s.name), ("year", str(s.year)),
+            ("fingerprint", s.fingerprint()), ("kind", self.assignee.kind), ("assignee", self.assignee.id),
+            ("assignee_name", self.assignee.name), ("qwb_version", __version__), ("rows", str(len(self.rows))),
+            ("entry_sheet", ENTRY_SHEET), ("header_row", str(HEADER_ROW + 1)),
+            ("date_cell", xl_rowcol_to_cell(1, COL["填报值"])),
+        ]
+        for i, (key, value) in enumerate(pairs):
+            ws.write_string(i, 0, key)
+            ws.write_string(i, 1, value)
+        ws.protect(self.password)
+
+    def page_setup(self, ws: Any, repeat: int | None, landscape: bool = True) -> None:
+        if landscape:
+            ws.set_landscape()
+        ws.set_paper(9)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        if repeat is not None:
+            ws.repeat_rows(repeat)
+        ws.fit_to_pages(1, 0)
+        ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def _cut(text: str, limit: int = 250) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _unused(_: InputField) -> None:  # keeps InputField imported for type readers
+    return None

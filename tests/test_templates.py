@@ -1,0 +1,167 @@
+"""Templates: structure read back from the files, and formulas recalculated by LibreOffice agree with the engine."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from filling import fill, header_map, need_soffice, read_scores
+
+from qwb import soffice
+from qwb.engine import score
+from qwb.rules import NA_FIELD, YES
+from qwb.scheme import bundled, load, split_key
+from qwb.simulate import simulate
+from qwb.templates import entry_rows, write_templates
+from qwb.templates.layout import assignees
+
+DATA = Path(__file__).parent / "data"
+SCHEMES = [DATA / "mini.yaml", *bundled()]
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [p.stem for p in paths]
+
+
+@pytest.mark.parametrize("kind", ["department", "unit"])
+@pytest.mark.parametrize("scheme_path", SCHEMES, ids=ids(SCHEMES))
+def test_entry_table_holds_every_key_once(scheme_path: Path, kind: str, tmp_path: Path) -> None:
+    scheme = load(scheme_path)
+    paths = write_templates(scheme, kind, tmp_path)
+    seen: list[str] = []
+    for path in paths:
+        wb = openpyxl.load_workbook(path)
+        ws = wb["填报"]
+        header, cols = header_map(ws)
+        for name in ("编码", "填报项", "填报值", "得分"):
+            assert name in cols
+        keys = [ws.cell(r, cols["编码"]).value for r in range(header + 1, ws.max_row + 1)]
+        seen += [k for k in keys if k]
+        assert wb["_qwb"].sheet_state == "hidden"
+        identity = {r[0].value: r[1].value for r in wb["_qwb"].iter_rows()}
+        assert identity["scheme"] == scheme.id and identity["kind"] == kind
+        assert identity["fingerprint"] == scheme.fingerprint()
+    expected = [k for u in scheme.units for k, *_ in scheme.expected_keys(u.id)]
+    assert sorted(seen) == sorted(expected)
+
+
+def test_file_names_people_recognise(tmp_path: Path) -> None:
+    scheme = load(DATA / "mini.yaml")
+    names = sorted(p.name for p in write_templates(scheme, "department", tmp_path))
+    assert names == ["测试市2024年度质量工作考核-市场监管局.xlsx", "测试市2024年度质量工作考核-质强办.xlsx"]
+
+
+def test_input_cells_unlocked_and_validated(tmp_path: Path) -> None:
+    scheme = load(DATA / "mini.yaml")
+    (path,) = [p for p in write_templates(scheme, "unit", tmp_path) if "东区" in p.name]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["填报"]
+    assert ws.protection.sheet
+    header, cols = header_map(ws)
+    rows = {ws.cell(r, cols["编码"]).value: r for r in range(header + 1, ws.max_row + 1)}
+    value_col = openpyxl.utils.get_column_letter(cols["填报值"])
+    validations = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    choice = validations[f"{value_col}{rows['east|1|Y|选项']}"]
+    assert choice.type == "list" and "部分完成" in choice.formula1
+    assert "下拉" in choice.prompt
+    direct = validations[f"{value_col}{rows['east|2|Y|得分']}"]
+    assert (direct.type, direct.formula1, direct.formula2) == ("decimal", "0", "10")
+    count = validations[f"{value_col}{rows['east|7|Y|次数']}"]
+    assert count.type == "whole"
+    cell = ws.cell(rows["east|4|Y|数值"], cols["填报值"])
+    assert cell.protection.locked is False and cell.number_format == "0.00%"
+    assert ws.cell(rows["east|4|Y|数值"], cols["得分"]).protection.locked is not False
+    assert ws.freeze_panes is not None
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+
+
+def test_formulas_use_only_portable_functions(tmp_path: Path) -> None:
+    banned = re.compile(r"(?<![A-Z.])(LET|LAMBDA|XLOOKUP|IFS|FILTER|SWITCH|TEXTJOIN|CONCAT|MAXIFS|MINIFS|SEQUENCE)\(")
+    for scheme_path in SCHEMES:
+        scheme = load(scheme_path)
+        for kind in ("unit", "department"):
+            for path in write_templates(scheme, kind, tmp_path / scheme.id / kind):
+                wb = openpyxl.load_workbook(path)
+                for ws in wb.worksheets:
+                    for row in ws.iter_rows():
+                        for c in row:
+                            if isinstance(c.value, str) and c.value.startswith("="):
+                                assert not banned.search(c.value.upper()), c.value
+
+
+def _engine_cell(result, key: str):  # type: ignore[no-untyped-def]
+    unit_id, item, period, _field = split_key(key)  # type: ignore[misc]
+    unit = result.unit(unit_id)
+    if item.startswith("veto:"):
+        return "否决" if unit.vetoes[item[5:]] else ""
+    scores = unit.items[item]
+    if _field == NA_FIELD and result.values.get(key) == YES:
+        return NA_FIELD
+    return scores.period_scores[period]
+
+
+@pytest.mark.parametrize("scheme_path", SCHEMES, ids=ids(SCHEMES))
+def test_libreoffice_recalculates_what_the_engine_scores(scheme_path: Path, tmp_path: Path) -> None:
+    need_soffice()
+    scheme = load(scheme_path)
+    entries = simulate(scheme, seed=7)
+    result = score(scheme, entries)
+    assert not [i for i in result.issues if i.severity == "error"]
+    filled = []
+    templates = write_templates(scheme, "department", tmp_path / "dept")
+    templates += write_templates(scheme, "unit", tmp_path / "unit")[:2]
+    for path in templates:
+        target = tmp_path / "filled" / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fill(path, target, entries)
+        filled.append(target)
+    checked = 0
+    for folder in ("dept", "unit"):
+        sources = [p for p in filled if p.parent.name == folder]
+        for recalculated in soffice.convert_many(sources, "xlsx", tmp_path / "lo" / folder):
+            for key, value in read_scores(recalculated).items():
+                expected = _engine_cell(result, key)
+                row_scored = value not in (None, "") or expected not in (None, "")
+                if not row_scored or _is_inner_field(scheme, key):
+                    continue
+                if isinstance(expected, Decimal):
+                    assert value == pytest.approx(float(expected), abs=1e-9), key
+                else:
+                    assert value == expected, key
+                checked += 1
+            if folder == "unit":
+                _assert_summary_matches(recalculated, result)
+    assert checked > 0
+
+
+def _is_inner_field(scheme, key: str) -> bool:  # type: ignore[no-untyped-def]
+    """Rows that are not an item's last field in their period carry no 得分."""
+    unit_id, item, period, field = split_key(key)  # type: ignore[misc]
+    if item.startswith("veto:"):
+        return False
+    ind = scheme.indicator(item)
+    periods = scheme.periods_of(ind)
+    fields = ind.fields_in(period, periods[-1].id)
+    return fields[-1].name != field
+
+
+def _assert_summary_matches(path: Path, result) -> None:  # type: ignore[no-untyped-def]
+    wb = openpyxl.load_workbook(path, data_only=True)
+    unit_name = wb["填报"]["B2"].value
+    unit = next(u for u in result.units if u.name == unit_name)
+    totals = {r[0]: r[1] for r in wb["汇总"].iter_rows(min_row=4, max_row=12, min_col=9, max_col=10, values_only=True)}
+    assert totals["总分"] == pytest.approx(float(unit.total), abs=1e-9)
+    assert totals["加分"] == pytest.approx(float(unit.bonus), abs=1e-9)
+    assert totals["扣分"] == pytest.approx(float(unit.deduction), abs=1e-9)
+    assert totals["等次"] == unit.grade
+    assert (totals["否决"] == "是") == unit.veto
+
+
+def test_entry_rows_of_a_department_are_its_items_only() -> None:
+    scheme = load(DATA / "mini.yaml")
+    dept = next(a for a in assignees(scheme, "department") if a.id == "scjg")
+    items = {r.item.id for r in entry_rows(scheme, dept)}
+    assert items == {"4", "5", "6", "7"}
