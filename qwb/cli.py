@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, soft_wrap=True)
 
 
 def _load_scheme(path: Path) -> Any:

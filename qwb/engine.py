@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -121,7 +121,7 @@ def score(
     scheme: Scheme,
     entries: Mapping[str, Any],
     where: Mapping[str, dict[str, str]] | None = None,
-    report_missing: bool = True,
+    report_missing: bool | Callable[[str], bool] = True,
 ) -> Result:
     """Validate and score entries ``{key: raw value}``; ``where`` locates each key for issues."""
     where = where or {}
@@ -187,7 +187,7 @@ def _score_unit(
     rejected: set[str],
     where: Mapping[str, dict[str, str]],
     issues: list[Issue],
-    report_missing: bool,
+    report_missing: bool | Callable[[str], bool],
 ) -> UnitResult:
     missing: list[str] = []
     items: dict[str, ItemScore] = {}
@@ -201,7 +201,7 @@ def _score_unit(
             missing.append(key)
     if report_missing:
         for key in missing:
-            if key not in rejected:
+            if key not in rejected and (report_missing is True or report_missing(key)):
                 issues.append(make("missing-value", f"{_describe(scheme, key)} 未填写", **_location(key, where)))
     return _totals(scheme, unit_id, unit_name, items, vetoes, missing)
 

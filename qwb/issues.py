@@ -194,6 +194,16 @@ class UnknownWorkbook(IssueType):
 
 
 @issue_type
+class IdentityInferred(IssueType):
+    code = "identity-inferred"
+    severity = "warning"
+    title = "按内容识别的退回"
+    description = "退回文件的隐藏身份信息被删除（例如复制到了新工作簿），qwb 按编码内容识别出是哪个单位的模板。"
+    fix = "核对识别结果；以后请直接在下发的模板中填写。"
+    example = "复制粘贴到新建工作簿的 填报 表"
+
+
+@issue_type
 class UnreadableFile(IssueType):
     code = "unreadable-file"
     title = "文件无法读取"
@@ -215,6 +225,7 @@ class Superseded(IssueType):
 @issue_type
 class MissingReturn(IssueType):
     code = "missing-return"
+    severity = "warning"
     title = "未提交"
     description = "应提交模板的单位尚未提交。其负责的填报项按未填写处理。"
     fix = "催报；收到后重新汇总。"
@@ -232,7 +243,7 @@ class ScoreMismatch(IssueType):
 
 
 @issue_type
-class MissingUnit(IssueType):
+class Incomplete(IssueType):
     code = "incomplete"
     severity = "warning"
     title = "单位未填完"

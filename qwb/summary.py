@@ -24,3 +24,7 @@ def summary_dict(result: Result, returns: list[dict[str, Any]] | None = None,
 def summary_json(result: Result, **kwargs: Any) -> bytes:
     text = json.dumps(summary_dict(result, **kwargs), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
+
+
+def dumps(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -1,0 +1,292 @@
+"""Consolidation: a folder of returns becomes scores, every problem located and explained."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from qwb.engine import Result, score
+from qwb.issues import Issue, errors, make
+from qwb.returns import Expectations, ReturnFile, discover, read_return
+from qwb.rules import NA_FIELD
+from qwb.scheme.model import Scheme, split_key
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class Comparison:
+    unit: str
+    indicator: str
+    self_score: Decimal
+    verified_score: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.verified_score - self.self_score
+
+
+@dataclass
+class Consolidation:
+    scheme: Scheme
+    result: Result  # the scores that count
+    returns: list[ReturnFile]
+    missing: list[str]
+    issues: list[Issue]
+    mode: str  # "verified" (department returns count) or "self" (self-evaluations count)
+    self_result: Result | None = None
+    comparison: list[Comparison] = field(default_factory=list)
+
+    def return_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for rf in self.returns:
+            rows.append({
+                "file": rf.name, "template": f"{self.scheme.id}/{rf.template}" if rf.template else "",
+                "assignee": rf.assignee, "status": rf.status, "sha256": rf.sha256, "kind": rf.kind,
+                "filled_date": rf.filled_date.isoformat() if rf.filled_date else None, "rows": rf.rows_read,
+            })
+        return rows
+
+    def summary(self) -> dict[str, Any]:
+        from qwb.summary import summary_dict
+
+        data = summary_dict(self.result, returns=self.return_rows(), missing=self.missing)
+        data["issues"] = [i.to_json() for i in self.issues]
+        data["mode"] = self.mode
+        return data
+
+
+def _cell_order(cell: str) -> tuple[int, str]:
+    m = re.match(r"([A-Z]+)(\d+)$", cell or "")
+    return (int(m.group(2)), m.group(1)) if m else (0, cell or "")
+
+
+def sort_issues(issues: list[Issue]) -> list[Issue]:
+    return sorted(issues, key=lambda i: (i.file, i.sheet, _cell_order(i.cell), i.code, i.unit, i.indicator, i.message))
+
+
+def read_all(scheme: Scheme, paths: list[Path], folder: Path, progress: Progress | None = None) -> list[ReturnFile]:
+    expect = Expectations(scheme)
+    out = []
+    for n, path in enumerate(paths):
+        if progress:
+            progress(n, len(paths), path.name)
+        out.append(read_return(path, scheme, expect, _display_name(path, folder)))
+    if progress:
+        progress(len(paths), len(paths), "")
+    return out
+
+
+def _display_name(path: Path, folder: Path) -> str:
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return path.name
+
+
+def _choose_latest(returns: list[ReturnFile]) -> None:
+    """Two returns of the same template: the later one counts, the others are superseded."""
+    groups: dict[str, list[ReturnFile]] = {}
+    for rf in returns:
+        if rf.status == "accepted":
+            groups.setdefault(rf.template, []).append(rf)
+    for copies in groups.values():
+        if len(copies) < 2:
+            continue
+        copies.sort(key=lambda r: (r.filled_date or dt.date.min, r.mtime, r.name))
+        latest = copies[-1]
+        for older in copies[:-1]:
+            older.status = "superseded"
+            older.issues.append(make("superseded", f"同一模板有更新的退回“{latest.name}”（填报日期 "
+                                                   f"{latest.filled_date or '未填'}），本文件不采用。", file=older.name))
+
+
+def _merge(returns: list[ReturnFile], kind: str) -> tuple[dict[str, Any], dict[str, dict[str, str]], set[str]]:
+    entries: dict[str, Any] = {}
+    where: dict[str, dict[str, str]] = {}
+    covered: set[str] = set()
+    for rf in returns:
+        if rf.status == "accepted" and rf.kind == kind:
+            entries.update(rf.entries)
+            where.update(rf.where)
+    covered = set(entries)
+    return entries, where, covered
+
+
+def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
+                expect_kinds: tuple[str, ...] | None = None) -> Consolidation:
+    folder = Path(folder)
+    returns = read_all(scheme, discover(folder), folder, progress)
+    _choose_latest(returns)
+    expect = Expectations(scheme)
+    kinds_present = {rf.kind for rf in returns if rf.status != "rejected" and rf.kind}
+    mode = "verified" if "department" in kinds_present or not kinds_present else "self"
+    results: dict[str, Result] = {}
+    for kind in ("department", "unit"):
+        if kind in kinds_present:
+            entries, where, _covered = _merge(returns, kind)
+            reported = _reported_keys(returns, kind, expect)
+            results[kind] = score(scheme, entries, where, report_missing=lambda k, r=reported: k in r)
+    counted_kind = "department" if mode == "verified" else "unit"
+    result = results.get(counted_kind) or score(scheme, {}, report_missing=False)
+    issues: list[Issue] = []
+    for rf in returns:
+        issues += rf.issues
+        if rf.status == "accepted" and rf.kind in results:
+            issues += _score_mismatches(rf, results[rf.kind])
+    for res in results.values():
+        issues += res.issues
+    wanted = expect_kinds or tuple(sorted(kinds_present)) or ("department",)
+    missing = _missing(returns, expect, wanted)
+    for kind, assignee in missing:
+        name = expect.assignees[(kind, assignee)].name
+        issues.append(make("missing-return", f"{name} 的{'填报' if kind == 'department' else '自评'}模板尚未提交，"
+                                             "其负责的填报项按未填写计。", unit=assignee if kind == "unit" else ""))
+    self_result = results.get("unit") if mode == "verified" else None
+    comparison = _compare(scheme, self_result, result) if self_result else []
+    return Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
+                         self_result, comparison)
+
+
+def _reported_keys(returns: list[ReturnFile], kind: str, expect: Expectations) -> set[str]:
+    """Missing values are reported for the templates that came back, not for those never received."""
+    keys: set[str] = set()
+    for rf in returns:
+        if rf.status == "accepted" and rf.kind == kind:
+            keys |= expect.key_sets[(rf.kind, rf.assignee)]
+    return keys
+
+
+def _missing(returns: list[ReturnFile], expect: Expectations, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+    received = {(rf.kind, rf.assignee) for rf in returns if rf.status != "rejected"}
+    return [t for t in expect.assignees if t[0] in kinds and t not in received]
+
+
+def _score_mismatches(rf: ReturnFile, result: Result) -> list[Issue]:
+    """Never trust a return's own 得分: warn where the stored score differs from the recomputed one."""
+    out = []
+    for key, (stored, cell) in rf.stored_scores.items():
+        if stored is None or stored == "" or not isinstance(stored, (int, float)) or isinstance(stored, bool):
+            continue
+        unit_id, item, period, field_name = split_key(key) or ("", "", "", "")
+        if item.startswith("veto:") or unit_id not in {u.id for u in result.units}:
+            continue
+        item_score = result.unit(unit_id).items.get(item)
+        if item_score is None or period not in item_score.period_scores:
+            continue
+        if field_name == NA_FIELD and item_score.na:
+            continue
+        computed = item_score.period_scores[period]
+        if computed is None or abs(Decimal(str(stored)) - computed) > Decimal("0.000001"):
+            shown = "无法计分" if computed is None else f"{computed.normalize():f}"
+            out.append(make("score-mismatch", f"文件中 得分 为 {stored}，按填报值重新计算为 {shown}（得分公式可能被改动）；"
+                                              "以重新计算的得分为准。", file=rf.name, sheet="填报", cell=cell,
+                            unit=unit_id, indicator=item))
+    return out
+
+
+def _compare(scheme: Scheme, self_result: Result, verified: Result) -> list[Comparison]:
+    out = []
+    for unit in scheme.units:
+        s, v = self_result.unit(unit.id), verified.unit(unit.id)
+        for ind in scheme.indicators:
+            out.append(Comparison(unit.id, ind.id, s.items[ind.id].score, v.items[ind.id].score))
+    return out
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def consolidate_command(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, console: Any) -> int:
+    from qwb.cli import print_ranking
+    from qwb.files import OutputError, write_atomic
+    from qwb.report import write_report
+    from qwb.summary import dumps
+
+    with _progress_bar(console) as progress:
+        c = consolidate(scheme, folder, progress)
+    print_ranking(c.result, console)
+    accepted = sum(1 for r in c.returns if r.status == "accepted")
+    console.print(f"收到 {len(c.returns)} 个文件：采用 {accepted}，"
+                  f"替代 {sum(1 for r in c.returns if r.status == 'superseded')}，"
+                  f"拒收 {sum(1 for r in c.returns if r.status == 'rejected')}。")
+    if c.missing:
+        names = "、".join(_assignee_name(scheme, a) for a in c.missing)
+        console.print(f"[bold red]未提交（{len(c.missing)}）：{names}[/bold red]")
+    n_err = len(errors(c.issues))
+    console.print(f"校验问题：{n_err} 个错误，{len(c.issues) - n_err} 个警告（详见排名工作簿“校验问题”表）。")
+    try:
+        write_report(c, out)
+        if json_out:
+            write_atomic(json_out, dumps(c.summary()))
+    except OutputError as exc:
+        console.print(f"[red]{exc}[/red]")
+        return 1
+    console.print(f"排名工作簿：{out}" + (f"；汇总 JSON：{json_out}" if json_out else ""))
+    return 0
+
+
+def _assignee_name(scheme: Scheme, assignee: str) -> str:
+    names = {d.id: d.name for d in scheme.departments} | {u.id: u.name for u in scheme.units}
+    return names.get(assignee, assignee)
+
+
+class _progress_bar:  # noqa: N801 - used as a context manager
+    """A rich progress bar on a terminal; silent otherwise."""
+
+    def __init__(self, console: Any):
+        self.console = console
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Progress | None:
+        if not getattr(self.console, "is_terminal", False):
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("读取退回文件"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            TextColumn("{task.description}"), console=self.console, transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("", total=None)
+        return self.update
+
+    def update(self, done: int, total: int, name: str) -> None:
+        self.bar.update(self.task, completed=done, total=total, description=name[-30:])
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def check_return(scheme: Scheme, path: Path, console: Any) -> int:
+    """`qwb check`: what a department runs before sending its return."""
+    from rich.markup import escape
+
+    from qwb.cli import print_issues
+
+    if not path.is_file():
+        console.print(f"[red]找不到文件：{escape(str(path))}[/red]")
+        return 1
+    expect = Expectations(scheme)
+    rf = read_return(path, scheme, expect)
+    issues = list(rf.issues)
+    if rf.status == "accepted":
+        reported = expect.key_sets[(rf.kind, rf.assignee)]
+        result = score(scheme, rf.entries, rf.where, report_missing=lambda k: k in reported)
+        issues += _score_mismatches(rf, result) + result.issues
+        filled = sum(1 for k in reported if k in result.values)
+        console.print(f"{escape(rf.name)}：{expect.assignees[(rf.kind, rf.assignee)].name} 的"
+                      f"{'填报' if rf.kind == 'department' else '自评'}模板，共 {len(reported)} 行，已填 {filled} 行。")
+    issues = sort_issues(issues)
+    print_issues(issues, console)
+    n_err = len(errors(issues))
+    if n_err:
+        console.print(f"[red]发现 {n_err} 个错误，请改正后再报送。[/red]")
+        return 1
+    console.print("[green]没有错误，可以报送。[/green]" + (f"（{len(issues)} 个提醒）" if issues else ""))
+    return 0

@@ -1,0 +1,273 @@
+"""Read returned workbooks back (pandas on python-calamine), identify them, and check every row.
+
+A return is identified by its hidden identity sheet (or, if that was deleted, by
+its content); entries are matched by 编码, never by position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qwb.files import sha256
+from qwb.issues import Issue, make
+from qwb.scheme.model import Scheme, split_key
+from qwb.templates.layout import Assignee, assignees, entry_rows
+from qwb.templates.writer import ENTRY_SHEET, IDENTITY_SHEET, TEMPLATE_FORMAT
+from qwb.values import is_blank
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+HEADER_SCAN_ROWS = 30
+
+
+@dataclass
+class ReturnFile:
+    path: Path
+    name: str
+    sha256: str = ""
+    mtime: float = 0.0
+    kind: str = ""
+    assignee: str = ""
+    filled_date: dt.date | None = None
+    entries: dict[str, Any] = field(default_factory=dict)
+    where: dict[str, dict[str, str]] = field(default_factory=dict)
+    stored_scores: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    status: str = "accepted"
+    rows_read: int = 0
+
+    @property
+    def template(self) -> str:
+        return f"{self.kind}/{self.assignee}" if self.assignee else ""
+
+    def reject(self, code: str, message: str, **where: Any) -> ReturnFile:
+        self.status = "rejected"
+        self.issues.append(make(code, message, file=self.name, **where))
+        return self
+
+
+def discover(folder: Path) -> list[Path]:
+    """Every workbook in the folder, skipping Office lock files (~$...) and hidden files."""
+    found = []
+    for path in sorted(Path(folder).iterdir(), key=lambda p: p.name):
+        if path.name.startswith(("~$", ".")):
+            continue
+        if path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() == ".et":
+            found.append(path)
+    return found
+
+
+class Expectations:
+    """What each template of a scheme holds, to identify and check returns."""
+
+    def __init__(self, scheme: Scheme):
+        self.scheme = scheme
+        self.assignees: dict[tuple[str, str], Assignee] = {}
+        self.keys: dict[tuple[str, str], list[str]] = {}
+        for kind in ("department", "unit"):
+            for a in assignees(scheme, kind):
+                self.assignees[(kind, a.id)] = a
+                self.keys[(kind, a.id)] = [r.key for r in entry_rows(scheme, a)]
+        self.key_sets = {k: set(v) for k, v in self.keys.items()}
+
+    def infer(self, keys: set[str], label: str) -> tuple[str, str] | None:
+        """The template whose keys a file holds, when its identity sheet is gone."""
+        candidates = [t for t, expected in self.key_sets.items() if keys and keys <= expected]
+        named = [t for t in candidates if self.assignees[t].name == label]
+        if len(named) == 1:
+            return named[0]
+        if len(candidates) == 1:
+            return candidates[0]
+        best = sorted(candidates, key=lambda t: len(self.key_sets[t]))
+        if best and len(best) > 1 and len(self.key_sets[best[0]]) < len(self.key_sets[best[1]]):
+            return best[0]
+        return None
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _cell(row: int, col: int) -> str:
+    return f"{_column_letter(col)}{row + 1}"
+
+
+def read_sheets(path: Path) -> tuple[list[str], dict[str, list[list[Any]]]]:
+    import pandas as pd
+
+    with pd.ExcelFile(path, engine="calamine") as book:
+        names = list(book.sheet_names)
+        wanted = [n for n in (IDENTITY_SHEET, ENTRY_SHEET) if n in names]
+        frames = {n: book.parse(n, header=None, dtype=object) for n in wanted}
+    return names, {n: [[None if _nan(v) else v for v in row] for row in f.itertuples(index=False, name=None)]
+                   for n, f in frames.items()}
+
+
+def _nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
+
+
+def find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        names = {str(v).strip(): c for c, v in enumerate(row) if v is not None}
+        if "编码" in names and "填报值" in names:
+            return r, names
+    return None
+
+
+def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | None = None) -> ReturnFile:
+    rf = ReturnFile(path=path, name=name or path.name)
+    try:
+        rf.sha256 = sha256(path)
+        rf.mtime = os.stat(path).st_mtime
+    except OSError as exc:
+        return rf.reject("unreadable-file", f"无法读取文件：{exc.strerror or exc}")
+    try:
+        sheet_names, sheets = read_sheets(path)
+    except Exception as exc:  # noqa: BLE001 - any reader failure is one located issue, never a crash
+        return rf.reject("unreadable-file", f"文件损坏或不是 Excel 工作簿，无法读取（{type(exc).__name__}）。"
+                                            "请在 Excel/WPS 中打开确认后另存为 .xlsx 重新提交。")
+    if ENTRY_SHEET not in sheets:
+        return rf.reject("unknown-workbook", f"找不到“{ENTRY_SHEET}”工作表（现有：{'、'.join(sheet_names[:6])}），"
+                                             "不是本次下发的填报模板或工作表被改名。")
+    rows = sheets[ENTRY_SHEET]
+    header = find_header(rows)
+    if header is None:
+        return rf.reject("unknown-workbook", f"“{ENTRY_SHEET}”表中找不到含“编码”和“填报值”的表头行。", sheet=ENTRY_SHEET)
+    identity = _identity(sheets.get(IDENTITY_SHEET))
+    _read_entries(rf, rows, *header)
+    if not _identify(rf, identity, scheme, expect, rows):
+        return rf
+    rf.filled_date = _filled_date(rows, identity)
+    _check_keys(rf, expect)
+    return rf
+
+
+def _identity(rows: list[list[Any]] | None) -> dict[str, str]:
+    if not rows:
+        return {}
+    return {str(r[0]).strip(): "" if len(r) < 2 or r[1] is None else str(r[1]).strip() for r in rows if r and r[0]}
+
+
+def _identify(rf: ReturnFile, identity: dict[str, str], scheme: Scheme, expect: Expectations,
+              rows: list[list[Any]]) -> bool:
+    if identity.get("format") == TEMPLATE_FORMAT:
+        if identity.get("scheme") != scheme.id:
+            rf.reject("other-scheme", f"这是“{identity.get('scheme_name') or identity.get('scheme')}”"
+                                      f"（{identity.get('scheme')}）的模板，不是本次考核 {scheme.id} 的模板，"
+                                      "请用本年度下发的模板重新填写。", sheet=IDENTITY_SHEET)
+            return False
+        kind, assignee = identity.get("kind", ""), identity.get("assignee", "")
+        if (kind, assignee) not in expect.assignees:
+            rf.reject("unknown-workbook", f"模板的填报单位“{assignee}”不在本方案中。", sheet=IDENTITY_SHEET)
+            return False
+        if identity.get("fingerprint") != scheme.fingerprint():
+            rf.issues.append(make("changed-scheme", "模板下发后方案有修改（方案指纹不同），仍按编码读取，请核对。",
+                                  file=rf.name, sheet=IDENTITY_SHEET))
+        rf.kind, rf.assignee = kind, assignee
+        return True
+    label = str(rows[1][1]).strip() if len(rows) > 1 and len(rows[1]) > 1 and rows[1][1] else ""
+    inferred = expect.infer({k for k in rf.entries if split_key(k)}, label)
+    if inferred is None:
+        rf.reject("unknown-workbook", "身份信息工作表缺失，且无法从内容判断是哪个单位的模板；"
+                                      "请使用下发的模板重新填写，不要复制到新工作簿。")
+        return False
+    rf.kind, rf.assignee = inferred
+    rf.issues.append(make("identity-inferred", f"身份信息工作表缺失，按内容识别为“{expect.assignees[inferred].name}”"
+                                               "的模板，请核对。", file=rf.name))
+    return True
+
+
+def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict[str, int]) -> None:
+    key_col, value_col = cols["编码"], cols["填报值"]
+    score_col = cols.get("得分")
+    seen: dict[str, str] = {}
+    duplicates: dict[str, list[tuple[Any, str]]] = {}
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        raw_key = row[key_col] if key_col < len(row) else None
+        value = row[value_col] if value_col < len(row) else None
+        if is_blank(raw_key):
+            if not is_blank(value):
+                rf.issues.append(make("unknown-key", "该行有填报值但没有编码，无法识别，已忽略。请勿删除编码。",
+                                      file=rf.name, sheet=ENTRY_SHEET, cell=_cell(r, value_col)))
+            continue
+        key = str(raw_key).strip()
+        rf.rows_read += 1
+        cell = _cell(r, value_col)
+        if key in seen:
+            duplicates.setdefault(key, [(rf.entries[key], seen[key])]).append((value, cell))
+            continue
+        seen[key] = cell
+        rf.entries[key] = value
+        rf.where[key] = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": cell}
+        if score_col is not None and score_col < len(row):
+            rf.stored_scores[key] = (row[score_col], _cell(r, score_col))
+    for key, copies in duplicates.items():
+        cells = "、".join(c for _v, c in copies)
+        values = {repr(v) for v, _c in copies}
+        parts = split_key(key) or ("", "", "", "")
+        where = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": copies[1][1], "unit": parts[0], "indicator": parts[1]}
+        if len(values) == 1:
+            issue = make("duplicate-key", f"编码 {key} 重复出现（{cells}），各行值相同，取其一。", **where)
+            issue.severity = "warning"
+            rf.issues.append(issue)
+        else:
+            rf.issues.append(make("duplicate-key", f"编码 {key} 重复出现（{cells}）且值不同，均不采用，请删除重复的行。",
+                                  **where))
+            rf.entries[key] = None
+
+
+def _filled_date(rows: list[list[Any]], identity: dict[str, str]) -> dt.date | None:
+    for r in range(min(4, len(rows))):
+        for c, v in enumerate(rows[r]):
+            if v == "填报日期":
+                for value in rows[r][c + 1:]:
+                    if value is not None:
+                        return _as_date(value)
+    return None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and 20000 < value < 80000:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+    text = str(value).strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+    except ValueError:
+        return None
+
+
+def _check_keys(rf: ReturnFile, expect: Expectations) -> None:
+    expected = expect.keys[(rf.kind, rf.assignee)]
+    expected_set = expect.key_sets[(rf.kind, rf.assignee)]
+    for key in list(rf.entries):
+        if key not in expected_set and split_key(key) and key in _all_keys(expect):
+            rf.issues.append(make("unknown-key", f"编码 {key} 不属于本模板（{expect.assignees[(rf.kind, rf.assignee)].name}），"
+                                                 "已忽略。", **rf.where[key]))
+            del rf.entries[key]
+    absent = [k for k in expected if k not in rf.entries]
+    if absent:
+        sample = "、".join(absent[:3]) + ("等" if len(absent) > 3 else "")
+        rf.issues.append(make("missing-rows", f"模板应有 {len(expected)} 行，缺少 {len(absent)} 行（{sample}），"
+                                              "这些项按未填写处理。请勿删除行。", file=rf.name, sheet=ENTRY_SHEET))
+
+
+def _all_keys(expect: Expectations) -> set[str]:
+    cached = getattr(expect, "_all", None)
+    if cached is None:
+        cached = set().union(*expect.key_sets.values())
+        expect._all = cached  # type: ignore[attr-defined]
+    return cached
