@@ -106,13 +106,40 @@ def read_sheets(path: Path) -> tuple[list[str], dict[str, list[list[Any]]]]:
     with pd.ExcelFile(path, engine="calamine") as book:
         names = list(book.sheet_names)
         wanted = [n for n in (IDENTITY_SHEET, ENTRY_SHEET) if n in names]
-        frames = {n: book.parse(n, header=None, dtype=object) for n in wanted}
+        frames = pd.read_excel(book, sheet_name=wanted, header=None, dtype=object) if wanted else {}
     return names, {n: [[None if _nan(v) else v for v in row] for row in f.itertuples(index=False, name=None)]
                    for n, f in frames.items()}
 
 
 def _nan(value: Any) -> bool:
     return isinstance(value, float) and value != value
+
+
+def formula_cells(path: Path, sheet: str, column: str) -> dict[str, str]:
+    """Cells of one column that hold a formula, with its text: calamine gives only cached values, and a
+    formula typed into a value cell must be reported, never evaluated."""
+    import html
+    import re
+    import zipfile
+
+    from defusedxml import ElementTree
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    with zipfile.ZipFile(path) as archive:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rel_id = next((s.get(f"{{{ns['r']}}}id") for s in book.iterfind("m:sheets/m:sheet", ns)
+                       if s.get("name") == sheet), None)
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        target = next((r.get("Target") for r in rels if r.get("Id") == rel_id), None)
+        if target is None:
+            return {}
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        xml = archive.read(part).decode("utf-8", errors="replace")
+    pattern = re.compile(r'<c r="(' + column + r'\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)', re.S)
+    return {m.group(1): html.unescape(m.group(2) or "") for m in pattern.finditer(xml)}
 
 
 def find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
@@ -143,7 +170,11 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
     if header is None:
         return rf.reject("unknown-workbook", f"“{ENTRY_SHEET}”表中找不到含“编码”和“填报值”的表头行。", sheet=ENTRY_SHEET)
     identity = _identity(sheets.get(IDENTITY_SHEET))
-    _read_entries(rf, rows, *header)
+    try:
+        formulas = formula_cells(path, ENTRY_SHEET, _column_letter(header[1]["填报值"]))
+    except Exception:  # noqa: BLE001 - the values were readable; formulas then count as values
+        formulas = {}
+    _read_entries(rf, rows, *header, formulas=formulas)
     if not _identify(rf, identity, scheme, expect, rows):
         return rf
     rf.filled_date = _filled_date(rows, identity)
@@ -186,7 +217,8 @@ def _identify(rf: ReturnFile, identity: dict[str, str], scheme: Scheme, expect: 
     return True
 
 
-def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict[str, int]) -> None:
+def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict[str, int],
+                  formulas: dict[str, str]) -> None:
     key_col, value_col = cols["编码"], cols["填报值"]
     score_col = cols.get("得分")
     seen: dict[str, str] = {}
@@ -203,6 +235,8 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         key = str(raw_key).strip()
         rf.rows_read += 1
         cell = _cell(r, value_col)
+        if cell in formulas:
+            value = "=" + formulas[cell]
         if key in seen:
             duplicates.setdefault(key, [(rf.entries[key], seen[key])]).append((value, cell))
             continue
