@@ -137,6 +137,21 @@ class Rule:
     def max_score(self, points: Decimal) -> Decimal:
         return points
 
+    def describe(self, points: Decimal) -> str:
+        """The rule in one line of Chinese, for templates and reports."""
+        return RULE_NAMES.get(self.type, self.type)
+
+
+def _n(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _with_unit(value: Decimal, unit: str) -> str:
+    return f"{_n(value)}{unit}"
+
+
+OP_WORDS = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜"}
+
 
 @dataclass(frozen=True)
 class Option:
@@ -170,6 +185,9 @@ class ChoiceRule(Rule):
             expr = If(Compare("=", Field(CHOICE), Text(option.label)), Num(option.score), expr)
         return expr
 
+    def describe(self, points: Decimal) -> str:
+        return "；".join(f"{o.label} {_n(o.score)}分" for o in self.options)
+
     def to_params(self) -> dict[str, Any]:
         opts = []
         for o in self.options:
@@ -194,6 +212,10 @@ class DirectRule(Rule):
 
     def expression(self, points: Decimal) -> Expr:
         return Field(DIRECT)
+
+    def describe(self, points: Decimal) -> str:
+        step = f"，按 {_n(self.step)} 分计" if self.step else ""
+        return f"按实际情况打分，0～{_n(points)} 分{step}"
 
     def to_params(self) -> dict[str, Any]:
         return {} if self.step is None else {"step": _plain(self.step)}
@@ -225,6 +247,10 @@ class TargetRule(Rule):
         stored_target = self.target * unit_factor(self.unit)
         passed = self.pass_score if self.pass_score is not None else points
         return If(Compare(self.op, Field(VALUE), Num(stored_target)), Num(passed), Num(self.fail_score))
+
+    def describe(self, points: Decimal) -> str:
+        passed = self.pass_score if self.pass_score is not None else points
+        return f"{OP_WORDS[self.op]}{_with_unit(self.target, self.unit)} 得 {_n(passed)} 分，否则 {_n(self.fail_score)} 分"
 
     def to_params(self) -> dict[str, Any]:
         d: dict[str, Any] = {"op": self.op, "target": _plain(self.target)}
@@ -272,6 +298,10 @@ class StepsRule(Rule):
             expr = If(Compare(self.op, Field(VALUE), Num(step.at * factor)), Num(step.score), expr)
         return expr
 
+    def describe(self, points: Decimal) -> str:
+        steps = "；".join(f"{OP_WORDS[self.op]}{_with_unit(st.at, self.unit)} 得 {_n(st.score)} 分" for st in self.steps)
+        return f"{steps}；否则 {_n(self.else_score)} 分"
+
     def to_params(self) -> dict[str, Any]:
         d: dict[str, Any] = {"op": self.op}
         if self.unit:
@@ -303,6 +333,10 @@ class LinearRule(Rule):
             return Num(Decimal(0))
         share = Binary("/", Binary("-", Field(VALUE), Num(zero)), Num(span))
         return Binary("*", Num(points), clamp(share, Decimal(0), Decimal(1)))
+
+    def describe(self, points: Decimal) -> str:
+        return (f"{_with_unit(self.zero_at, self.unit)} 得 0 分，{_with_unit(self.full_at, self.unit)} 得满分 "
+                f"{_n(points)} 分，其间按比例计分")
 
     def to_params(self) -> dict[str, Any]:
         d: dict[str, Any] = {"zero_at": _plain(self.zero_at), "full_at": _plain(self.full_at)}
@@ -345,6 +379,11 @@ class CompareRule(Rule):
             Num(self.better_score),
             If(Compare("=", Field(CURRENT), Field(BASELINE)), Num(self.same_score), Num(self.worse_score)),
         )
+
+    def describe(self, points: Decimal) -> str:
+        word = "高于" if self.better == "higher" else "低于"
+        return (f"本期{word}基期得 {_n(self.better_score)} 分，持平得 {_n(self.same_score)} 分，"
+                f"否则 {_n(self.worse_score)} 分")
 
     def to_params(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -390,6 +429,12 @@ class DeductRule(Rule):
             return Binary("-", Num(Decimal(0)), self.deduction())
         return Binary("-", Num(points), self.deduction())
 
+    def describe(self, points: Decimal) -> str:
+        cap = f"，最多扣 {_n(self.cap)} 分" if self.cap is not None else ""
+        if self.source == "total":
+            return f"每次从总分中扣 {_n(self.per)} 分{cap}"
+        return f"每次扣 {_n(self.per)} 分{cap}，扣完 {_n(points)} 分为止"
+
     def to_params(self) -> dict[str, Any]:
         d: dict[str, Any] = {"per": _plain(self.per)}
         if self.cap is not None:
@@ -429,6 +474,10 @@ class BonusRule(Rule):
     def expression(self, points: Decimal) -> Expr:
         terms = tuple(Binary("*", Field(lv.field, default=Decimal(0)), Num(lv.per)) for lv in self.levels)
         return Call("MIN", (Call("SUM", terms or (Num(Decimal(0)),)), Num(points)))
+
+    def describe(self, points: Decimal) -> str:
+        levels = "；".join(f"{lv.field}每项加 {_n(lv.per)} 分" for lv in self.levels)
+        return f"{levels}；本项最多加 {_n(points)} 分"
 
     def to_params(self) -> dict[str, Any]:
         return {"levels": [{"field": lv.field, "per": _plain(lv.per)} for lv in self.levels]}

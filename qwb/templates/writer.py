@@ -11,7 +11,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from qwb import __version__
-from qwb.rules import NA_FIELD, RULE_NAMES, YES, InputField, _plain
+from qwb.rules import NA_FIELD, YES, InputField, _plain
 from qwb.scheme.model import Indicator, Scheme, Veto
 from qwb.templates.formulas import aggregate_formula, grade_formula, item_score_formula
 from qwb.templates.layout import Assignee, EntryRow, entry_rows, file_name
@@ -108,6 +108,7 @@ class TemplateWriter:
         ws.autofilter(HEADER_ROW, 0, last, COL["编码"])
         ws.freeze_panes(HEADER_ROW + 1, 0)
         self.page_setup(ws, repeat=HEADER_ROW)
+        ws.print_area(0, 0, last, COL["印证材料"])
         ws.protect(self.password, {"autofilter": True, "sort": True, "format_columns": True,
                                    "format_rows": True})
 
@@ -182,13 +183,7 @@ class TemplateWriter:
             ws.set_row(row, 30 if r.first_of_item and not isinstance(item, Veto) else None)
 
     def content_text(self, ind: Indicator) -> str:
-        text = ind.content or ind.title
-        rule = ind.rule
-        hint = RULE_NAMES.get(rule.type, rule.type)
-        if rule.type == "choice":
-            options = "；".join(f"{o.label} {_plain(o.score)}分" for o in rule.options)  # type: ignore[attr-defined]
-            hint = f"{hint}：{options}"
-        return f"{text}\n【计分】{hint}"
+        return f"{ind.content or ind.title}\n【计分】{ind.rule.describe(ind.points)}"
 
     def write_input(self, ws: Any, row: int, r: EntryRow, top: int) -> None:
         f = r.field
