@@ -213,6 +213,42 @@ class UnreadableFile(IssueType):
 
 
 @issue_type
+class EncryptedFile(IssueType):
+    code = "encrypted-file"
+    title = "文件有打开密码"
+    description = "退回文件设置了打开密码（加密），qwb 不会尝试破解。文件不被采用。"
+    fix = "在 Excel/WPS 中取消打开密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空）后重新提交。"
+    example = "用密码加密的 市场监管局.xlsx"
+
+
+@issue_type
+class UnsupportedFormat(IssueType):
+    code = "unsupported-format"
+    title = "格式不受支持"
+    description = "文件是 qwb 无法读取的格式（如 WPS 的 .et，或扩展名与内容不符的旧版文件）。"
+    fix = "另存为 Excel 工作簿（.xlsx）后重新提交。"
+    example = "市场监管局.et"
+
+
+@issue_type
+class FileTooLarge(IssueType):
+    code = "file-too-large"
+    title = "文件超出限制"
+    description = "文件大小、解压后大小、压缩比或工作表行列数超出上限（防止压缩炸弹等耗尽内存）。限制可在命令行调整。"
+    fix = "删除无关的工作表、行列和图片后另存；确需更大文件时用 --max-* 选项放宽限制。"
+    example = "解压后 2 GB 的 xlsx"
+
+
+@issue_type
+class ValueTooLong(IssueType):
+    code = "value-too-long"
+    title = "内容过长"
+    description = "单元格文字超过长度上限，该值不采用。"
+    fix = "精简内容；详细说明请作为附件提交。"
+    example = "一个 10 万字的单元格"
+
+
+@issue_type
 class Superseded(IssueType):
     code = "superseded"
     severity = "warning"

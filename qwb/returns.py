@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qwb.files import sha256
+from qwb.guard import DEFAULT_LIMITS, Limits, inspect
 from qwb.issues import Issue, make
 from qwb.scheme.model import Scheme, split_key
 from qwb.templates.layout import Assignee, assignees, entry_rows
@@ -55,7 +56,7 @@ def discover(folder: Path) -> list[Path]:
     for path in sorted(Path(folder).iterdir(), key=lambda p: p.name):
         if path.name.startswith(("~$", ".")):
             continue
-        if path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() == ".et":
+        if path.suffix.lower() in WORKBOOK_SUFFIXES or path.suffix.lower() == ".et":  # directories too: reported
             found.append(path)
     return found
 
@@ -150,8 +151,14 @@ def find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | None = None) -> ReturnFile:
+def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> ReturnFile:
     rf = ReturnFile(path=path, name=name or path.name)
+    refusal = inspect(path, limits)
+    if refusal is not None:
+        if path.is_file():
+            rf.sha256 = sha256(path)
+        return rf.reject(refusal.code, refusal.message)
     try:
         rf.sha256 = sha256(path)
         rf.mtime = os.stat(path).st_mtime
@@ -174,7 +181,7 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
         formulas = formula_cells(path, ENTRY_SHEET, _column_letter(header[1]["填报值"]))
     except Exception:  # noqa: BLE001 - the values were readable; formulas then count as values
         formulas = {}
-    _read_entries(rf, rows, *header, formulas=formulas)
+    _read_entries(rf, rows, *header, formulas=formulas, limits=limits)
     if not _identify(rf, identity, scheme, expect, rows):
         return rf
     rf.filled_date = _filled_date(rows, identity)
@@ -218,7 +225,7 @@ def _identify(rf: ReturnFile, identity: dict[str, str], scheme: Scheme, expect: 
 
 
 def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict[str, int],
-                  formulas: dict[str, str]) -> None:
+                  formulas: dict[str, str], limits: Limits = DEFAULT_LIMITS) -> None:
     key_col, value_col = cols["编码"], cols["填报值"]
     score_col = cols.get("得分")
     seen: dict[str, str] = {}
@@ -237,6 +244,11 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         cell = _cell(r, value_col)
         if cell in formulas:
             value = "=" + formulas[cell]
+        if isinstance(value, str) and len(value) > limits.string_chars:
+            rf.issues.append(make("value-too-long", f"编码 {key} 的填报值有 {len(value)} 个字符，超过上限 "
+                                                    f"{limits.string_chars}，不采用。", file=rf.name,
+                                  sheet=ENTRY_SHEET, cell=cell))
+            value = None
         if key in seen:
             duplicates.setdefault(key, [(rf.entries[key], seen[key])]).append((value, cell))
             continue
