@@ -324,3 +324,27 @@ for _code, _sev, _title, _desc, _fix in [
 
 def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity == "error"]
+
+
+def codes_markdown() -> str:
+    """docs/issue-codes.md: every issue code with its meaning, an example and the fix."""
+    lines = [
+        "# 校验问题代码 / Issue codes",
+        "",
+        "qwb 报告的每个问题都有一个稳定的代码（英文，跨版本不变）、级别和中文说明。",
+        "Every issue qwb reports has a stable code (never changed once released), a severity and a Chinese message.",
+        "This page is generated from `qwb/issues.py` (`python -m qwb.issues > docs/issue-codes.md`).",
+        "",
+        "| 代码 code | 级别 | 名称 | 说明 | 示例 | 如何处理 |",
+        "|---|---|---|---|---|---|",
+    ]
+    severity = {"error": "错误", "warning": "警告", "info": "提示"}
+    for code in sorted(REGISTRY):
+        t = REGISTRY[code]
+        cells = [f"`{code}`", severity.get(t.severity, t.severity), t.title, t.description, t.example or "—", t.fix]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(codes_markdown(), end="")
