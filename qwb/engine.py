@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -258,10 +258,8 @@ def _totals(
     missing: list[str],
 ) -> UnitResult:
     indicators = {i.id: i for i in scheme.indicators}
-    active = [s for s in items.values() if s.active]
-    base_raw = sum((s.score for s in active), ZERO)
-    base_max = sum((indicators[s.indicator].points for s in active), ZERO)
-    scaled = base_raw * scheme.scale / base_max if base_max else ZERO
+    base_items = [(s.score, indicators[s.indicator].points, s.na) for s in items.values() if s.role == "base"]
+    base_raw, base_max, scaled = scaled_base(base_items, scheme.scale)
     bonus = sum((s.score for s in items.values() if s.role == "bonus"), ZERO)
     if scheme.bonus_cap is not None:
         bonus = min(bonus, scheme.bonus_cap)
@@ -294,6 +292,15 @@ def _totals(
         vetoes=vetoes,
         missing=missing,
     )
+
+
+def scaled_base(items: Iterable[tuple[Decimal, Decimal, bool]], scale: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """(base, base_max, scaled) of base items given as (score, points, 合理缺项):
+    scaled = base × scale / base_max over the items not marked 合理缺项 (0 when base_max is 0)."""
+    active = [(score, points) for score, points, na in items if not na]
+    base = sum((score for score, _ in active), ZERO)
+    base_max = sum((points for _, points in active), ZERO)
+    return base, base_max, base * scale / base_max if base_max else ZERO
 
 
 def grade_of(scheme: Scheme, total: Decimal, veto: bool) -> str:
