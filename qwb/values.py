@@ -137,7 +137,9 @@ def parse_input(raw: Any, field: InputField) -> Parsed:
 
 
 def _parse_label(raw: Any, field: InputField) -> Parsed:
-    text = normalise_text(str(raw)) if not isinstance(raw, bool) else ("是" if raw else "否")
+    if isinstance(raw, bool):  # TRUE/FALSE never comes from the dropdown: a formula or a program put it there
+        return Parsed(code="invalid-choice", reason=f"“{raw}”不是可选项，请从下拉列表选择：{'、'.join(field.labels)}")
+    text = normalise_text(str(raw))
     for label in field.labels:
         if text == normalise_text(label):
             return Parsed(label)
