@@ -1,0 +1,248 @@
+"""The console workbook and the path from its settings to a finished consolidation, without Excel.
+
+The workbook is read back with openpyxl and with xlwings' own calamine engine;
+the Excel side (settings read through ``xw.Book``, the outcome written to the
+运行状态 cell) runs against xlwings' remote engine, the one xlwings Server uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import openpyxl  # noqa: E402
+import pytest  # noqa: E402
+import xlwings as xw  # noqa: E402
+from filling import fill  # noqa: E402
+
+from qwb import console  # noqa: E402
+from qwb.console import (  # noqa: E402
+    BY,
+    CHECK,
+    JSON,
+    OUT,
+    RETURNS,
+    SCHEME,
+    SHEET,
+    STATUS_ROW,
+    TEMPLATES,
+    ConsoleError,
+    build_console,
+    check_from_settings,
+    consolidate_book,
+    read_settings,
+    run_from_settings,
+    templates_from_settings,
+)
+from qwb.engine import score  # noqa: E402
+from qwb.scheme import load  # noqa: E402
+from qwb.simulate import simulate  # noqa: E402
+from qwb.templates import write_templates  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def returns_folder(tmp: Path, seed: int = 7, skip: str = "") -> tuple[Path, dict[str, Any]]:
+    """Department returns of the mini scheme filled with simulated entries (one department may be left out)."""
+    scheme = load(MINI)
+    entries = simulate(scheme, seed=seed)
+    folder = tmp / "退回"
+    folder.mkdir(parents=True)
+    for path in write_templates(scheme, "department", tmp / "模板"):
+        if skip and skip in path.name:
+            continue
+        fill(path, folder / path.name, entries)
+    return folder, entries
+
+
+def ranking_rows(path: Path) -> list[list[Any]]:
+    ws = openpyxl.load_workbook(path, read_only=True)["总排名"]
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+# --- the workbook --------------------------------------------------------------------------
+
+
+def test_console_workbook_is_xlwings_quickstart_with_a_console_sheet(tmp_path: Path) -> None:
+    paths = build_console(tmp_path)
+    assert [p.name for p in paths] == ["qwb_console.xlsm", "qwb_console.py", "qwb_macros.bas"]
+    xlsm = tmp_path / "qwb_console.xlsm"
+    with zipfile.ZipFile(xlsm) as z, zipfile.ZipFile(console.quickstart_workbook()) as q:
+        assert z.read("xl/vbaProject.bin") == q.read("xl/vbaProject.bin")  # xlwings' own VBA project
+        assert b"macroEnabled" in z.read("[Content_Types].xml")
+    wb = openpyxl.load_workbook(xlsm, keep_vba=True)
+    assert wb.sheetnames == [SHEET, "xlwings.conf"]
+    assert wb[SHEET].sheet_properties.codeName == "Sheet1"  # still the VBA project's Sheet1
+    conf = wb["xlwings.conf"]
+    assert [[c.value for c in row] for row in conf.iter_rows()] == [["UDF Modules", "qwb.udfs"]]
+    labels = [wb[SHEET].cell(r, 1).value for r in range(4, STATUS_ROW + 1)]
+    assert labels[:3] == [SCHEME, RETURNS, OUT] and labels[-1] == "运行状态"
+    text = "\n".join(str(c.value) for row in wb[SHEET].iter_rows() for c in row if c.value)
+    assert "Run main" in text and "Import Functions" in text and "qwb consolidate" in text
+
+
+def test_console_build_is_reproducible(tmp_path: Path) -> None:
+    build_console(tmp_path / "a", {SCHEME: "changzhou"})
+    build_console(tmp_path / "b", {SCHEME: "changzhou"})
+    for name in ("qwb_console.xlsm", "qwb_console.py", "qwb_macros.bas"):
+        a, b = (tmp_path / d / name for d in ("a", "b"))
+        assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest(), name
+
+
+def test_console_py_is_what_run_main_imports(tmp_path: Path) -> None:
+    build_console(tmp_path)
+    namespace: dict[str, Any] = {"__name__": "qwb_console"}
+    exec(compile((tmp_path / "qwb_console.py").read_text(encoding="utf-8"), "qwb_console.py", "exec"), namespace)
+    assert namespace["main"] is console.main
+
+
+def test_macros_are_vba_text_calling_functions_that_exist() -> None:
+    basfiles = sorted((ROOT / "macros").glob("*.bas"))
+    assert basfiles
+    for bas in basfiles:
+        raw = bas.read_bytes()
+        raw.decode("ascii")  # imports the same under any Windows code page
+        assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+        text = raw.decode("ascii")
+        assert text.startswith('Attribute VB_Name = "')
+        calls = [line.split("qwb.console.")[1].split("(")[0] for line in text.splitlines() if "RunPython" in line]
+        assert calls == ["consolidate_button", "templates_button", "check_button"]
+        assert all(callable(getattr(console, name)) for name in calls)
+
+
+def test_settings_read_through_xlwings_from_the_workbook(tmp_path: Path) -> None:
+    build_console(tmp_path, {SCHEME: str(MINI), RETURNS: "退回"})
+    book = xw.Book(tmp_path / "qwb_console.xlsm", mode="r")  # xlwings' calamine engine, no Excel
+    try:
+        settings = read_settings(book)
+    finally:
+        book.close()
+    assert settings[SCHEME] == str(MINI) and settings[RETURNS] == "退回" and settings[BY] == "按部门"
+    assert settings[OUT] is None
+
+
+# --- from settings to a finished consolidation ----------------------------------------------------------
+
+
+def test_run_from_settings_consolidates_like_the_engine(tmp_path: Path) -> None:
+    folder, entries = returns_folder(tmp_path)
+    seen: list[tuple[int, int, str]] = []
+    settings = {SCHEME: str(MINI), RETURNS: "退回", OUT: "结果/排名.xlsx", JSON: "结果/汇总.json"}
+    outcome = run_from_settings(settings, lambda d, t, n: seen.append((d, t, n)), base=tmp_path)
+    assert outcome.ok and outcome.files == [tmp_path / "结果/排名.xlsx", tmp_path / "结果/汇总.json"]
+    expected = score(load(MINI), entries)
+    rows = ranking_rows(tmp_path / "结果/排名.xlsx")
+    body = [r for r in rows if r and r[1] in {u.name for u in expected.units}]
+    assert [(r[1], float(r[2])) for r in body] == [(u.name, float(u.total)) for u in expected.units]
+    summary = json.loads((tmp_path / "结果/汇总.json").read_text(encoding="utf-8"))
+    assert [(u["id"], u["total"]) for u in summary["units"]] == [(u.id, float(u.total)) for u in expected.units]
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] == 2  # two department returns
+    assert "收到 2 个文件，采用 2 个" in outcome.message and "无未提交" in outcome.message
+
+
+def test_run_from_settings_default_output_and_missing_return(tmp_path: Path) -> None:
+    folder, _ = returns_folder(tmp_path, skip="市场监管局")
+    outcome = run_from_settings({SCHEME: str(MINI), RETURNS: str(folder)})
+    assert outcome.files == [tmp_path / "汇总排名.xlsx"] and (tmp_path / "汇总排名.xlsx").is_file()
+    assert "未提交 1 个" in outcome.message
+
+
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        ({}, "请在“方案文件”中填写"),
+        ({SCHEME: "没有这个方案.yaml", RETURNS: "x"}, "找不到方案文件"),
+        ({SCHEME: str(MINI)}, "请在“退回文件夹”中填写"),
+        ({SCHEME: str(MINI), RETURNS: "不存在的文件夹"}, "找不到退回文件夹"),
+        ({SCHEME: str(MINI), RETURNS: ".", OUT: "排名.xls"}, "应为 .xlsx 文件"),
+    ],
+)
+def test_bad_settings_say_what_to_fix(tmp_path: Path, settings: dict[str, str], words: str) -> None:
+    with pytest.raises(ConsoleError, match=words):
+        run_from_settings(settings, base=tmp_path)
+
+
+def test_scheme_with_errors_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINI.read_text(encoding="utf-8").replace("type: target", "type: nonsense"), encoding="utf-8")
+    with pytest.raises(ConsoleError, match="方案文件有 1 个错误"):
+        run_from_settings({SCHEME: str(bad), RETURNS: str(tmp_path)})
+
+
+def test_templates_and_check_from_settings(tmp_path: Path) -> None:
+    outcome = templates_from_settings({SCHEME: str(MINI), TEMPLATES: "模板", BY: "按单位"}, base=tmp_path)
+    assert len(outcome.files) == 3 and all(p.parent == tmp_path / "模板" for p in outcome.files)
+    assert "3 个单位自评模板" in outcome.message
+    folder, _ = returns_folder(tmp_path / "r")
+    good = sorted(folder.iterdir())[0]
+    checked = check_from_settings({SCHEME: str(MINI), CHECK: str(good)})
+    assert checked.ok and "没有错误，可以报送" in checked.message
+    with pytest.raises(ConsoleError, match="按部门 或 按单位"):
+        templates_from_settings({SCHEME: str(MINI), TEMPLATES: "t", BY: "按季度"}, base=tmp_path)
+
+
+# --- the Excel side, through xlwings' remote engine --------------------------------------------------------
+
+
+def remote_book(xlsm: Path) -> Any:
+    """The workbook as xlwings' client sends it to Python (name, sheets and their values)."""
+    wb = openpyxl.load_workbook(xlsm)
+    sheets = [{"name": ws.title, "values": [list(r) for r in ws.iter_rows(values_only=True)] or [[]],
+               "pictures": [], "tables": []} for ws in wb.worksheets]
+    return xw.Book(json={"client": "Office.js", "version": xw.__version__, "names": [], "sheets": sheets,
+                         "book": {"name": xlsm.name, "active_sheet_index": 0, "selection": "B4"}})
+
+
+def set_cell(xlsm: Path, label: str, value: str) -> None:
+    wb = openpyxl.load_workbook(xlsm, keep_vba=True)
+    ws = wb[SHEET]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
+    ws.cell(row, 2).value = value
+    wb.save(xlsm)
+
+
+def status_written(book: Any) -> str:
+    actions = [a for a in book.json()["actions"] if a["func"] == "setValues"]
+    assert [(a["start_row"], a["start_column"]) for a in actions] == [(STATUS_ROW - 1, 1)]
+    return actions[0]["values"][0][0]
+
+
+def test_console_in_a_book_consolidates_and_reports_in_the_status_cell(tmp_path: Path) -> None:
+    folder, _ = returns_folder(tmp_path)
+    build_console(tmp_path / "console", {SCHEME: str(MINI), RETURNS: str(folder)})
+    xlsm = tmp_path / "console" / "qwb_console.xlsm"
+    set_cell(xlsm, OUT, str(tmp_path / "排名.xlsx"))
+    book = remote_book(xlsm)
+    outcome = consolidate_book(book)
+    assert outcome.ok, outcome.message
+    assert (tmp_path / "排名.xlsx").is_file()
+    assert status_written(book).startswith("✓ ") and "汇总完成" in status_written(book)
+
+
+def test_console_in_a_book_shows_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    build_console(tmp_path, {SCHEME: str(tmp_path / "缺失.yaml"), RETURNS: str(tmp_path)})
+    book = remote_book(tmp_path / "qwb_console.xlsm")
+    outcome = consolidate_book(book)
+    assert not outcome.ok
+    assert status_written(book).startswith("✗ ") and "找不到方案文件" in status_written(book)
+    assert "Traceback" not in status_written(book)
+
+
+def test_console_command_builds_into_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    console.add_commands(parser.add_subparsers())
+    args = parser.parse_args(["console", "--out", str(tmp_path / "c"), "--scheme", str(MINI)])
+    assert args.run(args) == 0
+    assert (tmp_path / "c" / "qwb_console.xlsm").is_file()
+    wb = openpyxl.load_workbook(tmp_path / "c" / "qwb_console.xlsm")
+    assert wb[SHEET]["B4"].value == str(MINI)
+    assert "qwb_console.xlsm" in capsys.readouterr().out
