@@ -428,3 +428,10 @@ def test_scaled_base_by_hand() -> None:
     assert scaled_base(items, Decimal(100)) == (Decimal(20), Decimal(30), Decimal(20) * 100 / 30)
     assert scaled_base([(Decimal(3), Decimal(5), True)], Decimal(100)) == (0, 0, 0)
     assert scaled_base([], Decimal(100))[2] == 0
+
+
+def test_every_function_is_documented() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "excel.md").read_text(encoding="utf-8")
+    for name in udfs.__all__:
+        assert f"`{name}(" in doc, name
+    assert set(udfs.__all__) == FUNCTIONS
