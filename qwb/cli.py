@@ -69,6 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("demo"))
     p.add_argument("--scheme", default="changzhou", help="内置方案名（changzhou、yongzhou、xianning、tieling、yangjiang）或路径")
     p.set_defaults(run=run_demo)
+
+    from qwb.console import add_commands as add_console  # qwb console: the Excel console workbook
+
+    add_console(sub)
+
+    from qwb.serve import add_commands as add_serve  # qwb serve: QWB_* functions through xlwings Server
+
+    add_serve(sub)
     return parser
 
 

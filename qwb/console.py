@@ -409,10 +409,15 @@ def add_commands(subparsers: Any) -> None:
     p.set_defaults(run=run_console_command)
 
 
+def _absolute(text: str) -> str:
+    """A preset path that exists, made absolute (the workbook resolves relative paths from its own folder)."""
+    return str(Path(text).resolve()) if text and Path(text).exists() else text
+
+
 def run_console_command(args: argparse.Namespace) -> int:
     from qwb.files import OutputError
 
-    preset = {SCHEME: args.scheme, RETURNS: args.returns}
+    preset = {SCHEME: _absolute(args.scheme), RETURNS: _absolute(args.returns)}
     try:
         paths = build_console(args.out, {k: v for k, v in preset.items() if v})
     except OutputError as exc:

@@ -240,9 +240,18 @@ def test_console_in_a_book_shows_a_problem_not_a_traceback(tmp_path: Path) -> No
 def test_console_command_builds_into_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     parser = argparse.ArgumentParser()
     console.add_commands(parser.add_subparsers())
-    args = parser.parse_args(["console", "--out", str(tmp_path / "c"), "--scheme", str(MINI)])
+    args = parser.parse_args(["console", "--out", str(tmp_path / "c"), "--scheme", os.path.relpath(MINI),
+                              "--returns", "changzhou"])
     assert args.run(args) == 0
     assert (tmp_path / "c" / "qwb_console.xlsm").is_file()
     wb = openpyxl.load_workbook(tmp_path / "c" / "qwb_console.xlsm")
-    assert wb[SHEET]["B4"].value == str(MINI)
+    assert wb[SHEET]["B4"].value == str(MINI.resolve())  # made absolute: the workbook lives elsewhere
+    assert wb[SHEET]["B5"].value == "changzhou"
     assert "qwb_console.xlsm" in capsys.readouterr().out
+
+
+def test_qwb_console_is_a_command(tmp_path: Path) -> None:
+    from qwb.cli import main
+
+    assert main(["console", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["qwb_console.py", "qwb_console.xlsm", "qwb_macros.bas"]

@@ -42,11 +42,11 @@ def post(url: str, data: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``python -m qwb.serve`` (what ``qwb serve`` runs) on a free loopback port; stopped afterwards."""
+    """``qwb serve`` on a free loopback port; stopped afterwards."""
     port, folder = free_port(), tmp_path_factory.mktemp("xlwings-server")
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     log = (folder / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "qwb.serve", "--host", "127.0.0.1", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "qwb", "serve", "--host", "127.0.0.1", "--port", str(port),
                              "--project", str(folder / "project")], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
