@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,8 +72,27 @@ def sort_issues(issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.file, i.sheet, _cell_order(i.cell), i.code, i.unit, i.indicator, i.message))
 
 
-def read_all(scheme: Scheme, paths: list[Path], folder: Path, progress: Progress | None = None) -> list[ReturnFile]:
-    expect = Expectations(scheme)
+#: below this many files one process reads faster than starting a pool
+PARALLEL_FROM = 40
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(scheme: Scheme) -> None:
+    _WORKER["scheme"] = scheme
+    _WORKER["expect"] = Expectations(scheme)
+
+
+def _read_in_worker(job: tuple[Path, str]) -> ReturnFile:
+    return read_return(job[0], _WORKER["scheme"], _WORKER["expect"], job[1])
+
+
+def read_all(scheme: Scheme, paths: list[Path], folder: Path, progress: Progress | None = None,
+             expect: Expectations | None = None, workers: int | None = None) -> list[ReturnFile]:
+    """Read every return; with many files, in a process pool over all cores (reading is CPU-bound)."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers > 1 and len(paths) >= PARALLEL_FROM:
+        return _read_parallel(scheme, paths, folder, progress, workers)
+    expect = expect or Expectations(scheme)
     out = []
     for n, path in enumerate(paths):
         if progress:
@@ -79,6 +100,24 @@ def read_all(scheme: Scheme, paths: list[Path], folder: Path, progress: Progress
         out.append(read_return(path, scheme, expect, _display_name(path, folder)))
     if progress:
         progress(len(paths), len(paths), "")
+    return out
+
+
+def _read_parallel(scheme: Scheme, paths: list[Path], folder: Path, progress: Progress | None,
+                   workers: int) -> list[ReturnFile]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    portable = dataclasses.replace(scheme, locate=None)
+    jobs = [(p, _display_name(p, folder)) for p in paths]
+    out = []
+    chunk = max(1, min(64, len(jobs) // (workers * 4)))
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(portable,)) as pool:
+        for n, rf in enumerate(pool.map(_read_in_worker, jobs, chunksize=chunk)):
+            out.append(rf)
+            if progress and n % 10 == 0:
+                progress(n, len(jobs), rf.name)
+    if progress:
+        progress(len(jobs), len(jobs), "")
     return out
 
 
@@ -121,9 +160,9 @@ def _merge(returns: list[ReturnFile], kind: str) -> tuple[dict[str, Any], dict[s
 def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
                 expect_kinds: tuple[str, ...] | None = None) -> Consolidation:
     folder = Path(folder)
-    returns = read_all(scheme, discover(folder), folder, progress)
-    _choose_latest(returns)
     expect = Expectations(scheme)
+    returns = read_all(scheme, discover(folder), folder, progress, expect)
+    _choose_latest(returns)
     kinds_present = {rf.kind for rf in returns if rf.status != "rejected" and rf.kind}
     mode = "verified" if "department" in kinds_present or not kinds_present else "self"
     results: dict[str, Result] = {}

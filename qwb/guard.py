@@ -7,6 +7,7 @@ decompression bomb is refused before a byte of it is inflated; a sheet's
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -37,14 +38,17 @@ class Refusal:
     message: str
 
 
-def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> Refusal | None:
-    """Why this file cannot be read, or None if it may be parsed."""
+def inspect(path: Path, limits: Limits = DEFAULT_LIMITS, data: bytes | None = None) -> Refusal | None:
+    """Why this file cannot be read, or None if it may be parsed. ``data``: the file's bytes, if already read."""
     if path.is_dir():
         return Refusal("unreadable-file", "这是一个文件夹，不是 Excel 文件。")
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            head = handle.read(8)
+        size = path.stat().st_size if data is None else len(data)
+        if data is None:
+            with open(path, "rb") as handle:
+                head = handle.read(8)
+        else:
+            head = data[:8]
     except OSError as exc:
         return Refusal("unreadable-file", f"无法打开文件：{exc.strerror or exc}")
     if size == 0:
@@ -55,7 +59,7 @@ def inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> Refusal | None:
     if head.startswith(OLE_MAGIC):
         return _inspect_ole(path)
     if head.startswith(ZIP_MAGIC):
-        return _inspect_zip(path, limits)
+        return _inspect_zip(io.BytesIO(data) if data is not None else path, limits, path.suffix.lower())
     if path.suffix.lower() == ".et":
         return Refusal("unsupported-format", "WPS 表格（.et）格式无法读取，请在 WPS 中“另存为” Excel 工作簿（.xlsx）。")
     return Refusal("unreadable-file", "文件内容不是 Excel 工作簿（可能是改了扩展名的其他文件），"
@@ -79,9 +83,9 @@ def _inspect_ole(path: Path) -> Refusal | None:
                                          "请另存为 Excel 工作簿（.xlsx）后重新提交。")
 
 
-def _inspect_zip(path: Path, limits: Limits) -> Refusal | None:
+def _inspect_zip(source: Path | io.BytesIO, limits: Limits, suffix: str) -> Refusal | None:
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
             total = sum(i.file_size for i in infos)
             if total > limits.uncompressed_bytes:
@@ -90,7 +94,7 @@ def _inspect_zip(path: Path, limits: Limits) -> Refusal | None:
             for info in infos:
                 if info.file_size > 1024 * 1024 and info.file_size > limits.compression_ratio * max(info.compress_size, 1):
                     return Refusal("file-too-large", f"文件中“{info.filename}”的压缩比异常（可能是压缩炸弹），已拒收。")
-            if path.suffix.lower() == ".ods" or "content.xml" in archive.namelist():
+            if suffix == ".ods" or "content.xml" in archive.namelist():
                 return None
             if "xl/workbook.xml" not in archive.namelist():
                 return Refusal("unreadable-file", "文件是压缩包但不是 Excel 工作簿（可能是 Word 文档或其他文件改了扩展名）。")

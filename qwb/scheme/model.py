@@ -178,6 +178,13 @@ class Scheme:
         return out
 
     def fingerprint(self) -> str:
+        """A short hash of the scheme's content, computed once (a scheme is not edited after loading)."""
+        cached = self.__dict__.get("_fingerprint")
+        if cached is None:
+            cached = self.__dict__["_fingerprint"] = self._compute_fingerprint()
+        return cached
+
+    def _compute_fingerprint(self) -> str:
         import hashlib
         import json
 

@@ -33,7 +33,9 @@ HEADER_FIELDS = ("填报单位", "填报人", "联系电话", "填报日期")
 DEFAULT_OUTLINE = ["一、基本情况", "二、主要工作及成效", "三、存在的问题", "四、下一步工作打算"]
 
 
-def build_workbook(scheme: Scheme, assignee: Assignee, password: str | None = None) -> bytes:
+def build_workbook(scheme: Scheme, assignee: Assignee, password: str | None = None,
+                   values: dict[str, Any] | None = None) -> bytes:
+    """The template as .xlsx bytes; ``values`` pre-fills 填报值 cells (simulated returns, benchmarks)."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
@@ -43,7 +45,9 @@ def build_workbook(scheme: Scheme, assignee: Assignee, password: str | None = No
         "comments": f"qwb {__version__}",
         "created": dt.datetime(max(scheme.year, 1980), 1, 1),
     })
-    TemplateWriter(workbook, scheme, assignee, password).write()
+    writer = TemplateWriter(workbook, scheme, assignee, password)
+    writer.values = values or {}
+    writer.write()
     workbook.close()
     return buffer.getvalue()
 
@@ -59,6 +63,7 @@ class TemplateWriter:
         self.score_cells: dict[tuple[str, str, str], str] = {}  # (unit, indicator, period) -> 得分 cell
         self.na_cells: dict[tuple[str, str], str] = {}
         self.veto_cells: dict[tuple[str, str], str] = {}
+        self.values: dict[str, Any] = {}
 
     @property
     def is_unit(self) -> bool:
@@ -188,7 +193,14 @@ class TemplateWriter:
     def write_input(self, ws: Any, row: int, r: EntryRow, top: int) -> None:
         f = r.field
         num_format = NUMBER_FORMATS.get(f.unit if f.unit in ("%", "‰") else f.kind, "General")
-        ws.write_blank(row, COL["填报值"], None, self.styles.input(num_format, top=top))
+        style = self.styles.input(num_format, top=top)
+        value = self.values.get(r.key)
+        if value is None:
+            ws.write_blank(row, COL["填报值"], None, style)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            ws.write_number(row, COL["填报值"], value, style)
+        else:
+            ws.write_string(row, COL["填报值"], str(value), style)
         ws.data_validation(row, COL["填报值"], row, COL["填报值"], self.validation(r, row))
 
     def validation(self, r: EntryRow, row: int) -> dict[str, Any]:
