@@ -63,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("returns", type=Path)
     p.add_argument("--out", type=Path, required=True, help="排名工作簿 .xlsx")
     p.add_argument("--json", type=Path, dest="json_out", help="汇总 JSON")
+    p.add_argument("--expect", choices=("department", "unit", "both"), default=None,
+                   help="应提交的模板类型（默认：按收到的文件判断，都没有时为 department）")
+    p.add_argument("--workers", type=int, default=None, help="读取文件的进程数（默认：CPU 核数）")
+    p.add_argument("--max-file-mb", type=int, default=50, help="单个文件大小上限（MB）")
+    p.add_argument("--max-unzipped-mb", type=int, default=200, help="解压后大小上限（MB）")
+    p.add_argument("--max-rows", type=int, default=50_000, help="工作表行数上限")
+    p.add_argument("--max-columns", type=int, default=200, help="工作表列数上限")
+    p.add_argument("--max-chars", type=int, default=32_767, help="单元格文字长度上限")
     p.set_defaults(run=run_consolidate)
 
     p = sub.add_parser("demo", help="用内置方案演示完整流程")
@@ -256,8 +264,13 @@ def run_consolidate(args: argparse.Namespace) -> int:
         print(f"找不到退回文件夹：{args.returns}", file=sys.stderr)
         return EXIT_FAILED
     from qwb.consolidate import consolidate_command
+    from qwb.guard import Limits
 
-    return consolidate_command(scheme, args.returns, args.out, args.json_out, _console())
+    limits = Limits(file_bytes=args.max_file_mb << 20, uncompressed_bytes=args.max_unzipped_mb << 20,
+                    rows=args.max_rows, columns=args.max_columns, string_chars=args.max_chars)
+    kinds = {"both": ("department", "unit"), None: None}.get(args.expect, (args.expect,))
+    return consolidate_command(scheme, args.returns, args.out, args.json_out, _console(), kinds, limits,
+                               args.workers)
 
 
 def run_demo(args: argparse.Namespace) -> int:

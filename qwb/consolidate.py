@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qwb.engine import Result, score
+from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.issues import Issue, errors, make
 from qwb.returns import Expectations, ReturnFile, discover, read_return
 from qwb.rules import NA_FIELD
@@ -77,41 +78,43 @@ PARALLEL_FROM = 40
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(scheme: Scheme) -> None:
+def _init_worker(scheme: Scheme, limits: Limits) -> None:
     _WORKER["scheme"] = scheme
     _WORKER["expect"] = Expectations(scheme)
+    _WORKER["limits"] = limits
 
 
 def _read_in_worker(job: tuple[Path, str]) -> ReturnFile:
-    return read_return(job[0], _WORKER["scheme"], _WORKER["expect"], job[1])
+    return read_return(job[0], _WORKER["scheme"], _WORKER["expect"], job[1], _WORKER["limits"])
 
 
 def read_all(scheme: Scheme, paths: list[Path], folder: Path, progress: Progress | None = None,
-             expect: Expectations | None = None, workers: int | None = None) -> list[ReturnFile]:
+             expect: Expectations | None = None, workers: int | None = None,
+             limits: Limits = DEFAULT_LIMITS) -> list[ReturnFile]:
     """Read every return; with many files, in a process pool over all cores (reading is CPU-bound)."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers > 1 and len(paths) >= PARALLEL_FROM:
-        return _read_parallel(scheme, paths, folder, progress, workers)
+        return _read_parallel(scheme, paths, folder, progress, workers, limits)
     expect = expect or Expectations(scheme)
     out = []
     for n, path in enumerate(paths):
         if progress:
             progress(n, len(paths), path.name)
-        out.append(read_return(path, scheme, expect, _display_name(path, folder)))
+        out.append(read_return(path, scheme, expect, _display_name(path, folder), limits))
     if progress:
         progress(len(paths), len(paths), "")
     return out
 
 
 def _read_parallel(scheme: Scheme, paths: list[Path], folder: Path, progress: Progress | None,
-                   workers: int) -> list[ReturnFile]:
+                   workers: int, limits: Limits) -> list[ReturnFile]:
     from concurrent.futures import ProcessPoolExecutor
 
     portable = dataclasses.replace(scheme, locate=None)
     jobs = [(p, _display_name(p, folder)) for p in paths]
     out = []
     chunk = max(1, min(64, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(portable,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(portable, limits)) as pool:
         for n, rf in enumerate(pool.map(_read_in_worker, jobs, chunksize=chunk)):
             out.append(rf)
             if progress and n % 10 == 0:
@@ -158,10 +161,11 @@ def _merge(returns: list[ReturnFile], kind: str) -> tuple[dict[str, Any], dict[s
 
 
 def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
-                expect_kinds: tuple[str, ...] | None = None) -> Consolidation:
+                expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
+                workers: int | None = None) -> Consolidation:
     folder = Path(folder)
     expect = Expectations(scheme)
-    returns = read_all(scheme, discover(folder), folder, progress, expect)
+    returns = read_all(scheme, discover(folder), folder, progress, expect, workers, limits)
     _choose_latest(returns)
     kinds_present = {rf.kind for rf in returns if rf.status != "rejected" and rf.kind}
     mode = "verified" if "department" in kinds_present or not kinds_present else "self"
@@ -241,14 +245,16 @@ def _compare(scheme: Scheme, self_result: Result, verified: Result) -> list[Comp
 # --- commands -------------------------------------------------------------------------
 
 
-def consolidate_command(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, console: Any) -> int:
+def consolidate_command(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, console: Any,
+                        expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
+                        workers: int | None = None) -> int:
     from qwb.cli import print_ranking
     from qwb.files import OutputError, write_atomic
     from qwb.report import write_report
     from qwb.summary import dumps
 
     with _progress_bar(console) as progress:
-        c = consolidate(scheme, folder, progress)
+        c = consolidate(scheme, folder, progress, expect_kinds, limits, workers)
     print_ranking(c.result, console)
     accepted = sum(1 for r in c.returns if r.status == "accepted")
     console.print(f"收到 {len(c.returns)} 个文件：采用 {accepted}，"
