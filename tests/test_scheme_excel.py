@@ -1,0 +1,446 @@
+"""The scheme's Excel form: round trips, located errors, an author's habits, LibreOffice, the blank workbook."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+import yaml
+from filling import need_soffice
+
+from qwb import soffice
+from qwb.engine import score
+from qwb.issues import Issue, errors
+from qwb.rules import StepsRule, TargetRule
+from qwb.scheme import bundled, load, read
+from qwb.scheme.excel_form import (
+    INDICATORS,
+    OPTIONS,
+    RULE_COLS,
+    SETTINGS_ROWS,
+    indicator_cols,
+    read_dict,
+    read_excel,
+    write_blank,
+    write_excel,
+)
+from qwb.scheme.yaml_form import dump_yaml, scheme_to_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+SCHEMES = [DATA / "mini.yaml", *bundled()]
+BLANK = ROOT / "workbook_templates" / "考核方案编制模板.xlsx"
+
+
+def ids(paths: list[Path]) -> list[str]:
+    return [p.stem for p in paths]
+
+
+def headers(ws: Any) -> dict[str, str]:
+    """{header text: column letter} of a sheet's first row."""
+    return {str(c.value): c.column_letter for c in ws[1] if c.value is not None}
+
+
+def find_row(ws: Any, column: str, value: str) -> int:
+    for row in range(2, ws.max_row + 1):
+        if str(ws[f"{column}{row}"].value) == value:
+            return row
+    raise LookupError(value)
+
+
+def mini_workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "mini.xlsx"
+    write_excel(load(DATA / "mini.yaml"), path)
+    return path
+
+
+def where(issues: list[Issue]) -> list[tuple[str, str, str]]:
+    return [(i.code, i.sheet, i.cell) for i in issues]
+
+
+# --- round trips -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme_path", SCHEMES, ids=ids(SCHEMES))
+def test_yaml_excel_yaml_round_trip(scheme_path: Path, tmp_path: Path) -> None:
+    scheme = load(scheme_path)
+    first = tmp_path / "first.xlsx"
+    write_excel(scheme, first)
+    back, issues = read_excel(first)
+    assert errors(issues) == []
+    assert back == scheme
+    data, _reader, _issues = read_dict(first)
+    assert data == scheme_to_dict(scheme)  # the same dict form the YAML side produces
+    # YAML -> Excel -> YAML -> Excel: the second workbook is byte for byte the first
+    (tmp_path / "again.yaml").write_text(dump_yaml(back), encoding="utf-8")
+    second = tmp_path / "second.xlsx"
+    write_excel(load(tmp_path / "again.yaml"), second)
+    assert second.read_bytes() == first.read_bytes()
+    # and checking the workbook reports what checking the YAML reports, at Excel locations
+    yaml_codes = sorted(i.code for i in read(scheme_path)[1])
+    excel_issues = read(first)[1]
+    assert sorted(i.code for i in excel_issues) == yaml_codes
+    assert all(i.sheet for i in excel_issues)
+
+
+TRICKY = """
+format: qwb-scheme/1
+id: tricky-2020
+name: 边界情况方案
+year: 2020
+decimals: 1
+period_aggregate: last
+grades: [{name: 优秀, min: 90.5}, {name: 合格, min: 0}]
+units: [{id: u1, name: 甲区}]
+departments: [{id: d1, name: 甲局}, {id: d2, name: 乙局}]
+periods: [{id: H1, name: 半年, due: 2020-06-30}, {id: Y, name: 年终}]
+source: {file: 文件.docx, pages: 12, issued: 2020-02-01}
+contact: "0519-85000000"
+self_report_outline:
+  - 一、基本情况
+  - {title: 二、主要做法, items: [制度, 投入]}
+long_text: LONG
+indicators:
+  - id: "01"
+    path: [一类, 二类, 三类, 四类]
+    title: "=不是公式"
+    content: |
+      第一行；含分号
+      第二行
+    points: 2.5
+    points_stated: false
+    department: d1
+    cooperating: [d2]
+    evidence: [通报；含分号的一项]
+    na_allowed: true
+    periods: [Y]
+    rule: {type: choice, options: [{label: "1", score: 2.5, note: 数字标签}, {label: 否, score: 0}]}
+    note: 假设说明
+  - id: "2.10"
+    path: [一类]
+    title: 比较
+    points: 3
+    department: d2
+    evidence: [甲, 乙, 丙]
+    rule: {type: compare, better: lower, unit: "‰", scores: {better: 3, same: 1.5, worse: 0}}
+  - id: "3"
+    path: [加分]
+    title: 加分项
+    points: 2
+    department: d1
+    rule: {type: bonus, levels: [{field: "国家级：示范", per: 1}, {field: 省级, per: 0.5}]}
+  - id: "4"
+    path: [一类]
+    title: 阶梯
+    points: 4
+    department: d1
+    rule: {type: steps, op: "<=", unit: "%", steps: [{at: 0.5, score: 4}, {at: 1.25, score: 2}], else: 0.5}
+  - id: "5"
+    path: [扣分]
+    title: 扣分
+    points: 0
+    department: d1
+    rule: {type: deduct, per: 0.25, max: 1, from: total}
+"""
+
+
+def test_edge_cases_round_trip(tmp_path: Path) -> None:
+    source = tmp_path / "tricky.yaml"
+    source.write_text(TRICKY.replace("LONG", "长" * 70000), encoding="utf-8")
+    scheme = load(source)
+    assert scheme.extra["long_text"] == "长" * 70000 and scheme.source["pages"] == 12
+    path = tmp_path / "tricky.xlsx"
+    write_excel(scheme, path)
+    back, issues = read_excel(path)
+    assert errors(issues) == []
+    assert back == scheme
+    assert back.indicators[0].evidence == ("通报；含分号的一项",)
+    assert back.indicators[0].content == "第一行；含分号\n第二行\n"
+    ws = openpyxl.load_workbook(path)["扩展"]
+    assert [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)] == [
+        "source", "self_report_outline", "long_text", "long_text", "long_text"]
+
+
+# --- errors located where the author fixes them -------------------------------------
+
+
+def _edit_duplicate_id(wb: Any) -> tuple[str, str]:
+    ws = wb[INDICATORS]
+    ws["A3"] = "1"
+    return "duplicate-id", "A3"
+
+
+def _edit_unknown_department(wb: Any) -> tuple[str, str]:
+    ws = wb[INDICATORS]
+    cell = f"{headers(ws)['评价部门']}{find_row(ws, 'A', '5')}"
+    ws[cell] = "nobody"
+    return "unknown-department", cell
+
+
+def _edit_option_above_points(wb: Any) -> tuple[str, str]:
+    ws = wb[OPTIONS]
+    row = find_row(ws, "B", "完成")
+    ws[f"C{row}"] = 12  # the item has 10 points
+    return "option-above-points", f"C{row}"
+
+
+def _edit_steps_out_of_order(wb: Any) -> tuple[str, str]:
+    ws = wb[INDICATORS]
+    cell = f"{headers(ws)['台阶']}{find_row(ws, 'A', '5')}"
+    assert ws[cell].value == "85:20; 80:15; 70:10"
+    ws[cell] = "80:15; 85:20; 70:10"
+    return "steps-out-of-order", cell
+
+
+def _edit_missing_parameter(wb: Any) -> tuple[str, str]:
+    ws = wb[INDICATORS]
+    cell = f"{headers(ws)['目标值']}{find_row(ws, 'A', '4')}"
+    ws[cell] = None
+    return "rule-missing-parameter", cell
+
+
+def _edit_grades(wb: Any) -> tuple[str, str]:
+    ws = wb["等次"]
+    ws["B2"], ws["B3"] = 80, 90
+    return "grades-not-descending", "A2"
+
+
+EDITS = {
+    "duplicate-id": (_edit_duplicate_id, INDICATORS),
+    "unknown-department": (_edit_unknown_department, INDICATORS),
+    "option-above-points": (_edit_option_above_points, OPTIONS),
+    "steps-out-of-order": (_edit_steps_out_of_order, INDICATORS),
+    "missing-parameter": (_edit_missing_parameter, INDICATORS),
+    "grades": (_edit_grades, "等次"),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_error_names_sheet_and_cell(name: str, tmp_path: Path) -> None:
+    edit, sheet = EDITS[name]
+    path = mini_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    code, cell = edit(wb)
+    wb.save(path)
+    scheme, issues = read(path)  # what `qwb scheme check` runs
+    assert scheme is not None
+    assert where(issues) == [(code, sheet, cell)]
+    assert issues[0].file == "mini.xlsx"
+
+
+def test_messages_use_column_names_and_indicator(tmp_path: Path) -> None:
+    path = mini_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    _edit_missing_parameter(wb)
+    wb.save(path)
+    [issue] = read(path)[1]
+    assert "“目标值”" in issue.message and issue.indicator == "4"
+
+
+def test_all_six_errors_in_one_workbook_and_the_cli(tmp_path: Path) -> None:
+    path = mini_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    expected = sorted((*edit(wb)[::-1], sheet) for edit, sheet in EDITS.values())
+    wb.save(path)
+    issues = read(path)[1]
+    found = sorted((i.cell, i.code, i.sheet) for i in issues)
+    # the duplicate id also makes indicator 1's options ambiguous: nothing else may appear
+    assert found == expected
+    run = subprocess.run([sys.executable, "-m", "qwb", "scheme", "check", str(path)], capture_output=True,
+                         text=True, cwd=ROOT)
+    assert run.returncode == 1
+    for cell, code, sheet in expected:
+        assert f"mini.xlsx {sheet} {cell}" in run.stdout and code in run.stdout
+
+
+def test_reader_problems_are_located(tmp_path: Path) -> None:
+    path = mini_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[INDICATORS]
+    h = headers(ws)
+    row1, row4, row5 = (find_row(ws, "A", i) for i in ("1", "4", "5"))
+    ws[f"{h['允许合理缺项']}{row1}"] = "也许"
+    ws[f"{h['台阶']}{row5}"] = "85:20; 八十-15"
+    ws[f"{h['台阶']}{row4}"] = "90:1"  # a target rule has no steps
+    options = wb[OPTIONS]
+    options.append(["99", "完成", 1])
+    wb["设置"].append(["满 分 数", 100])
+    wb.save(path)
+    scheme, issues = read(path)
+    assert scheme is not None
+    settings_row = wb["设置"].max_row
+    assert sorted(where(issues)) == sorted([
+        ("scheme-format", INDICATORS, f"{h['允许合理缺项']}{row1}"),
+        ("rule-bad-parameter", INDICATORS, f"{h['台阶']}{row5}"),
+        ("rule-bad-parameter", INDICATORS, f"{h['台阶']}{row4}"),
+        ("rule-bad-parameter", OPTIONS, f"A{options.max_row}"),
+        ("scheme-format", "设置", f"A{settings_row}"),
+    ])
+    steps = scheme.indicator("5").rule
+    assert isinstance(steps, StepsRule) and [s.at for s in steps.steps] == [Decimal(85)]
+
+
+# --- what authors do in Excel ---------------------------------------------------------
+
+
+def test_author_habits_are_understood(tmp_path: Path) -> None:
+    """Merged category cells, reordered columns, Chinese rule names, ≥, 95% typed as a percentage."""
+    path = mini_workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[INDICATORS]
+    h = headers(ws)
+    r4, r5 = find_row(ws, "A", "4"), find_row(ws, "A", "5")
+    ws[f"{h['规则类型']}{r4}"] = "目标值"
+    ws[f"{h['比较符']}{r4}"] = "≥"
+    ws[f"{h['目标值']}{r4}"] = 0.952
+    ws[f"{h['目标值']}{r4}"].number_format = "0.0%"  # what Excel stores when 95.2% is typed
+    ws[f"{h['台阶']}{r5}"] = "≥85：20；≥80分:15\n70:10"
+    # 结果 is merged over indicators 4..7 as people do, the lower cells emptied
+    col = h["一级指标"]
+    for row in range(r4 + 1, r4 + 4):
+        ws[f"{col}{row}"] = None
+    ws.merge_cells(f"{col}{r4}:{col}{r4 + 3}")
+    # move 指标名称 to the end
+    title_col = h["指标名称"]
+    last = ws.max_column + 1
+    for row in range(1, ws.max_row + 1):
+        ws.cell(row, last).value = ws[f"{title_col}{row}"].value
+        ws[f"{title_col}{row}"] = None
+    wb["设置"]["B5"] = "2024"  # a year typed as text
+    wb.save(path)
+    back, issues = read_excel(path)
+    assert issues == []
+    assert back == load(DATA / "mini.yaml")
+    target = back.indicator("4").rule
+    assert isinstance(target, TargetRule) and target.target == Decimal("95.2") and target.unit == "%"
+    # and it scores as the YAML does: 95.3% passes (20 points), 95.1% fails (0)
+    entries = {"east|4|Y|数值": 0.953, "west|4|Y|数值": 0.951}
+    result = score(back, entries)
+    scores = {u.id: u.items["4"].score for u in result.units}
+    assert scores["east"] == Decimal(20) and scores["west"] == Decimal(0)
+
+
+def test_blank_workbook_filled_by_an_author_reads_as_the_scheme(tmp_path: Path) -> None:
+    """Copy every cell of an exported scheme into the blank workbook, as typing would, and read it."""
+    blank = tmp_path / "blank.xlsx"
+    write_blank(blank)
+    target = openpyxl.load_workbook(blank)
+    source = openpyxl.load_workbook(mini_workbook(tmp_path))
+    for ws in source.worksheets:
+        if ws.title == "说明":
+            continue
+        columns = headers(target[ws.title])
+        for row in ws.iter_rows(min_row=1 if ws.title == "设置" else 2):
+            for cell in row:
+                if cell.value is None:
+                    continue
+                if ws.title == "设置":
+                    target[ws.title][cell.coordinate] = cell.value
+                else:
+                    letter = columns[str(ws.cell(1, cell.column).value)]
+                    target[ws.title][f"{letter}{cell.row}"] = cell.value
+    filled = tmp_path / "filled.xlsx"
+    target.save(filled)
+    back, issues = read_excel(filled)
+    assert issues == []
+    assert back == load(DATA / "mini.yaml")
+
+
+def test_not_a_scheme_workbook(tmp_path: Path) -> None:
+    other = tmp_path / "other.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    wb.save(other)
+    scheme, issues = read(other)
+    assert scheme is None and [i.code for i in issues] == ["scheme-format"]
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    scheme, issues = read(broken)
+    assert scheme is None and [i.code for i in issues] == ["scheme-unreadable"]
+
+
+# --- LibreOffice ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme_path", SCHEMES, ids=ids(SCHEMES))
+def test_libreoffice_resaved_workbook_reads_back(scheme_path: Path, tmp_path: Path) -> None:
+    need_soffice()
+    scheme = load(scheme_path)
+    path = tmp_path / f"{scheme_path.stem}.xlsx"
+    write_excel(scheme, path)
+    resaved = soffice.convert(path, "xlsx", tmp_path / "lo")
+    assert resaved.read_bytes() != path.read_bytes()
+    back, issues = read_excel(resaved)
+    assert errors(issues) == []
+    assert back == scheme
+    ws = openpyxl.load_workbook(resaved)[INDICATORS]
+    lists = {min(r.min_col for r in dv.sqref.ranges): dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    h = headers(ws)
+    assert "choice 选项评分" in lists[openpyxl.utils.column_index_from_string(h["规则类型"])]
+
+
+# --- the blank authoring workbook ------------------------------------------------------
+
+
+def test_blank_workbook_layout(tmp_path: Path) -> None:
+    path = tmp_path / "blank.xlsx"
+    write_blank(path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["说明", "设置", "指标", "选项", "单位", "部门", "时间节点", "否决项", "等次", "分组",
+                             "假设", "扩展"]
+    assert wb.active.title == "说明"
+    ws = wb[INDICATORS]
+    labels = [c.label for c in indicator_cols(0)]
+    assert [c.value for c in ws[1]] == labels
+    assert labels[1:4] == ["一级指标", "二级指标", "三级指标"]
+    for sheet in wb.sheetnames[2:]:
+        assert wb[sheet].max_row == 1, f"{sheet} has data rows"
+        assert wb[sheet].freeze_panes in ("A2", "B2")
+    assert [wb["设置"].cell(r, 1).value for r in range(2, len(SETTINGS_ROWS) + 2)] == [c.label for c in SETTINGS_ROWS]
+    assert all(wb["设置"].cell(r, 2).value is None for r in range(2, len(SETTINGS_ROWS) + 2))
+    h = headers(ws)
+    dvs = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
+    rule_dv = dvs[f"{h['规则类型']}2"]
+    assert rule_dv.type == "list" and rule_dv.formula1 == (
+        '"choice 选项评分,direct 直接打分,target 目标值,steps 阶梯,linear 线性,compare 与基期比较,deduct 扣分,bonus 加分"')
+    assert dvs[f"{h['评价部门']}2"].formula1 == "部门!$A$2:$A$1000"
+    assert dvs[f"{h['允许合理缺项']}2"].formula1 == '"是,否"'
+    assert dvs[f"{h['比较符']}2"].formula1 == '">=,>,<=,<"'
+    assert dvs[f"{h['单位']}2"].formula1 == '"%,‰"'
+    assert all(dv.showInputMessage and dv.prompt for dv in dvs.values())
+    assert ws.column_dimensions[h["考核要点"]].width > 30
+    aggregate = next(dv for dv in wb["设置"].data_validations.dataValidation if "mean" in (dv.formula1 or ""))
+    assert "sum 各节点得分相加" in aggregate.formula1
+    # 说明 explains every column of every sheet
+    guide = {(r[0].value, r[1].value) for r in wb["说明"].iter_rows()}
+    for label in labels + [c.label for c in RULE_COLS]:
+        assert (INDICATORS, label) in guide
+
+
+def test_blank_workbook_is_deterministic_and_committed_copy_is_current(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    write_blank(one)
+    write_blank(two)
+    assert one.read_bytes() == two.read_bytes()
+    run = subprocess.run([sys.executable, "-m", "qwb", "scheme", "blank", "--out", str(tmp_path / "cli.xlsx")],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "cli.xlsx").read_bytes() == one.read_bytes()
+    assert BLANK.read_bytes() == one.read_bytes(), "workbook_templates/ 已过期：运行 qwb scheme blank 重新生成"
+
+
+def test_export_command_converts_both_ways(tmp_path: Path) -> None:
+    xlsx, back = tmp_path / "mini.xlsx", tmp_path / "back.yaml"
+    for source, out in ((DATA / "mini.yaml", xlsx), (xlsx, back)):
+        run = subprocess.run([sys.executable, "-m", "qwb", "scheme", "export", str(source), "--out", str(out)],
+                             capture_output=True, text=True, cwd=ROOT)
+        assert run.returncode == 0, run.stderr
+    assert load(back) == load(DATA / "mini.yaml")
+    assert yaml.safe_load(back.read_text(encoding="utf-8"))["indicators"][4]["rule"]["steps"][1] == {
+        "at": 80, "score": 15}
+
