@@ -211,18 +211,18 @@ def _edit_grades(wb: Any) -> tuple[str, str]:
 
 
 EDITS = {
-    "duplicate-id": (_edit_duplicate_id, INDICATORS),
-    "unknown-department": (_edit_unknown_department, INDICATORS),
-    "option-above-points": (_edit_option_above_points, OPTIONS),
-    "steps-out-of-order": (_edit_steps_out_of_order, INDICATORS),
-    "missing-parameter": (_edit_missing_parameter, INDICATORS),
-    "grades": (_edit_grades, "等次"),
+    "duplicate-id": (_edit_duplicate_id, INDICATORS, "指标编号“1”重复"),
+    "unknown-department": (_edit_unknown_department, INDICATORS, "评价部门“nobody”不在部门表中"),
+    "option-above-points": (_edit_option_above_points, OPTIONS, "选项“完成”分值 12 超过指标分值 10"),
+    "steps-out-of-order": (_edit_steps_out_of_order, INDICATORS, "应从高到低排列：80、85、70"),
+    "missing-parameter": (_edit_missing_parameter, INDICATORS, "规则缺少参数“目标值”"),
+    "grades": (_edit_grades, "等次", "A≥80、B≥90、C≥60、D≥0"),
 }
 
 
 @pytest.mark.parametrize("name", list(EDITS))
 def test_error_names_sheet_and_cell(name: str, tmp_path: Path) -> None:
-    edit, sheet = EDITS[name]
+    edit, sheet, message = EDITS[name]
     path = mini_workbook(tmp_path)
     wb = openpyxl.load_workbook(path)
     code, cell = edit(wb)
@@ -230,7 +230,7 @@ def test_error_names_sheet_and_cell(name: str, tmp_path: Path) -> None:
     scheme, issues = read(path)  # what `qwb scheme check` runs
     assert scheme is not None
     assert where(issues) == [(code, sheet, cell)]
-    assert issues[0].file == "mini.xlsx"
+    assert issues[0].file == "mini.xlsx" and message in issues[0].message
 
 
 def test_messages_use_column_names_and_indicator(tmp_path: Path) -> None:
@@ -245,7 +245,7 @@ def test_messages_use_column_names_and_indicator(tmp_path: Path) -> None:
 def test_all_six_errors_in_one_workbook_and_the_cli(tmp_path: Path) -> None:
     path = mini_workbook(tmp_path)
     wb = openpyxl.load_workbook(path)
-    expected = sorted((*edit(wb)[::-1], sheet) for edit, sheet in EDITS.values())
+    expected = sorted((*edit(wb)[::-1], sheet) for edit, sheet, _message in EDITS.values())
     wb.save(path)
     issues = read(path)[1]
     found = sorted((i.cell, i.code, i.sheet) for i in issues)
@@ -444,3 +444,14 @@ def test_export_command_converts_both_ways(tmp_path: Path) -> None:
     assert yaml.safe_load(back.read_text(encoding="utf-8"))["indicators"][4]["rule"]["steps"][1] == {
         "at": 80, "score": 15}
 
+
+
+def test_docs_describe_every_sheet_and_column() -> None:
+    from qwb.scheme.excel_form import _guide_sheets
+
+    text = (ROOT / "docs" / "scheme-excel.md").read_text(encoding="utf-8")
+    for sheet, cols in _guide_sheets(3, 3):
+        assert f"## {sheet}\n" in text
+        section = text.split(f"## {sheet}\n", 1)[1].split("\n## ", 1)[0]
+        for col in cols:
+            assert f"| {col.label} | `{col.key}` |" in section, (sheet, col.label)

@@ -6,7 +6,7 @@ from collections import Counter
 from decimal import Decimal
 
 from qwb.issues import Issue, make
-from qwb.rules import NA_FIELD, VETO_FIELD, ChoiceRule, CompareRule, DirectRule, LinearRule, StepsRule, TargetRule
+from qwb.rules import NA_FIELD, VETO_FIELD, ChoiceRule, CompareRule, DirectRule, LinearRule, StepsRule, TargetRule, _n
 from qwb.scheme.model import SLUG, Scheme
 
 
@@ -67,7 +67,7 @@ def _check_references(s: Scheme, problem) -> None:  # type: ignore[no-untyped-de
                         f"指标 {ind.id} 的时间节点“{p}”不在时间节点表中", ind.id)
         if not ind.points_stated:
             problem(f"indicators[{i}].points", "points-not-stated",
-                    f"指标 {ind.id} 原文未给出分值，按 {ind.points.normalize()} 分编码", ind.id)
+                    f"指标 {ind.id} 原文未给出分值，按 {_n(ind.points)} 分编码", ind.id)
         elif ind.points == 0 and ind.role != "deduction":
             problem(f"indicators[{i}].points", "zero-points", f"指标 {ind.id} 分值为 0", ind.id)
         for f in ind.input_fields():
@@ -87,7 +87,7 @@ def _check_rules(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
         def above(label: str, score: Decimal, path: str) -> None:
             if score > pts:
                 problem(f"{at}.{path}", "option-above-points",
-                        f"指标 {ind.id} 的{label}分值 {score.normalize()} 超过指标分值 {pts.normalize()}", ind.id)
+                        f"指标 {ind.id} 的{label}分值 {_n(score)} 超过指标分值 {_n(pts)}", ind.id)
 
         if isinstance(r, ChoiceRule):
             labels = [o.label for o in r.options]
@@ -99,13 +99,13 @@ def _check_rules(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
                     problem(f"{at}.options[{j}].label", "rule-bad-parameter", f"指标 {ind.id} 有空白选项", ind.id)
         elif isinstance(r, StepsRule):
             for j, st in enumerate(r.steps):
-                above(f"台阶 {st.at.normalize()}", st.score, f"steps[{j}].score")
+                above(f"台阶 {_n(st.at)}", st.score, f"steps[{j}].score")
             ats = [st.at for st in r.steps]
             ordered = all(a > b for a, b in zip(ats, ats[1:])) if r.op == ">=" else all(a < b for a, b in zip(ats, ats[1:]))
             if not ordered:
                 want = "从高到低" if r.op == ">=" else "从低到高"
                 problem(f"{at}.steps", "steps-out-of-order",
-                        f"指标 {ind.id} 的台阶（{r.op}）应{want}排列：{'、'.join(str(a.normalize()) for a in ats)}", ind.id)
+                        f"指标 {ind.id} 的台阶（{r.op}）应{want}排列：{'、'.join(_n(a) for a in ats)}", ind.id)
             above("未达标", r.else_score, "else")
         elif isinstance(r, TargetRule):
             above("达标", r.pass_score if r.pass_score is not None else pts, "pass")
@@ -124,7 +124,7 @@ def _check_grades(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
     mins = [g.min for g in s.grades]
     if not all(a > b for a, b in zip(mins, mins[1:])):
         problem("grades", "grades-not-descending",
-                f"等次下限应从高到低排列：{'、'.join(f'{g.name}≥{g.min.normalize()}' for g in s.grades)}")
+                f"等次下限应从高到低排列：{'、'.join(f'{g.name}≥{_n(g.min)}' for g in s.grades)}")
     names = [g.name for g in s.grades]
     for dup in _duplicates(names):
         problem("grades", "duplicate-id", f"等次名称“{dup}”重复")
@@ -133,7 +133,7 @@ def _check_grades(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
     if s.vetoes and not s.veto_grade:
         problem("veto_grade", "unknown-grade", "方案有否决项，但没有规定否决后的等次（veto_grade）")
     if mins and min(mins) > 0:
-        problem("grades", "no-lowest-grade", f"最低等次下限为 {min(mins).normalize()}，更低的总分将没有等次")
+        problem("grades", "no-lowest-grade", f"最低等次下限为 {_n(min(mins))}，更低的总分将没有等次")
 
 
 def _check_groups(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
@@ -143,8 +143,8 @@ def _check_groups(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
         if total != g.points:
             name = " / ".join(g.path)
             problem(f"groups[{i}].points", "group-sum-mismatch",
-                    f"“{name}”原文标明 {g.points.normalize()} 分，其下 {len(items)} 项指标合计 {total.normalize()} 分")
+                    f"“{name}”原文标明 {_n(g.points)} 分，其下 {len(items)} 项指标合计 {_n(total)} 分")
     base_sum = sum((ind.points for ind in s.base_indicators), Decimal(0))
     if s.full_marks is not None and base_sum != s.full_marks:
         problem("full_marks", "full-marks-mismatch",
-                f"满分为 {s.full_marks.normalize()}，基本指标分值合计 {base_sum.normalize()}（总分按比例折算）")
+                f"满分为 {_n(s.full_marks)}，基本指标分值合计 {_n(base_sum)}（总分按比例折算）")
