@@ -20,6 +20,10 @@ from qwb.rules import NO, YES, InputField, to_decimal, unit_factor
 FORMULA_START = ("=", "+", "-", "@")
 YES_WORDS = {"是", "有", "y", "yes", "true", "√", "✓", "发生"}
 NO_WORDS = {"否", "无", "没有", "n", "no", "false", "×", "✗", "未发生", "不是"}
+#: a number as text: ASCII digits, one optional point, an optional exponent
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", re.ASCII | re.IGNORECASE)
+#: beyond a spreadsheet's range (about 1e308) a typed number is a mistake, and arithmetic on it overflows
+MAX_EXPONENT = 307
 COUNT_SUFFIXES = ("次", "个", "项", "起", "家", "件", "人次", "例")
 
 
@@ -108,6 +112,8 @@ def parse_number_text(text: str, field_unit: str) -> Decimal | None:
                 text = text[: -len(suffix)]
                 break
     try:
+        if not PLAIN_NUMBER.fullmatch(text):  # Decimal() alone also takes "9_5" and non-ASCII digits
+            raise InvalidOperation(text)
         number = Decimal(text)
     except InvalidOperation:
         number = chinese_number(text)
@@ -115,7 +121,7 @@ def parse_number_text(text: str, field_unit: str) -> Decimal | None:
             return None
         if text.startswith(("百分之", "千分之", "负百分之", "负千分之")):
             factor = Decimal(1)
-    if not number.is_finite():
+    if not number.is_finite() or number.adjusted() > MAX_EXPONENT:
         return None
     return number * factor
 
@@ -129,7 +135,7 @@ def parse_input(raw: Any, field: InputField) -> Parsed:
     """Check one raw cell value against its field."""
     if is_blank(raw):
         return Parsed()
-    if isinstance(raw, str) and raw.strip().startswith(FORMULA_START) and field.kind not in ("number", "score"):
+    if isinstance(raw, str) and normalise_text(raw).startswith(FORMULA_START) and field.kind in ("choice", "yesno"):
         return Parsed(code="formula-in-value", reason=f"“{display(raw)}”像是公式，请直接填写值")
     if field.kind in ("choice", "yesno"):
         return _parse_label(raw, field)

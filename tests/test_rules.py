@@ -1,0 +1,379 @@
+"""Every rule type at its boundaries, scored through the engine (SCHEME.md section 1).
+
+Each test builds a one-item scheme (or uses tests/data/mini.yaml), enters values
+as a spreadsheet or a person would give them, and reads back the item's score
+for the period and the issue codes. Expected scores are worked out by hand in
+the parameter lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from qwb.engine import Result, score
+from qwb.scheme.model import Scheme
+
+D = Decimal
+
+
+def run(scheme: Scheme, fields: dict[str, Any], item: str = "1", unit: str = "u1", period: str = "Y") -> Result:
+    return score(scheme, {f"{unit}|{item}|{period}|{name}": value for name, value in fields.items()})
+
+
+def outcome(scheme: Scheme, fields: dict[str, Any], item: str = "1", unit: str = "u1") -> tuple[Decimal | None, list[str]]:
+    """(the item's score in the year, the issue codes other than missing-value)."""
+    result = run(scheme, fields, item, unit)
+    period_score = result.unit(unit).items[item].period_scores["Y"]
+    return period_score, [i.code for i in result.issues if i.code != "missing-value"]
+
+
+def item_score(scheme: Scheme, fields: dict[str, Any], item: str = "1", unit: str = "u1") -> Decimal | None:
+    got, codes = outcome(scheme, fields, item, unit)
+    assert codes == [], codes
+    return got
+
+
+def one(make: Callable[..., Scheme], rule: dict[str, Any], points: int | float = 10, **extra: Any) -> Scheme:
+    return make([{"points": points, "rule": rule}], **extra)
+
+
+# --- target ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "expected"),
+    [
+        (">=", 90, 10), (">=", 89.99, 0), (">=", 90.01, 10),
+        (">", 90, 0), (">", 90.01, 10), (">", 89.99, 0),
+        ("<=", 90, 10), ("<=", 90.01, 0), ("<=", 89.99, 10),
+        ("<", 90, 0), ("<", 89.99, 10), ("<", 90.01, 0),
+    ],
+)
+def test_target_each_op_at_and_around_the_target(make_scheme: Callable[..., Scheme], op: str, value: float, expected: int) -> None:
+    scheme = one(make_scheme, {"type": "target", "op": op, "target": 90})
+    assert item_score(scheme, {"数值": value}) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.952, 20),  # the stored fraction of 95.2%: exactly the target
+        (0.9519999999999999, 20),  # Excel's float for 95.2% after arithmetic: 15 significant digits make it 0.952
+        (0.9519, 0),
+        (0.95199999999, 0),  # 11 significant digits are a real value below the target
+        ("95.2%", 20),
+        ("95.2", 20),  # typed into a percentage cell: in the field's own unit
+        ("９５．２％", 20),
+        ("95.1%", 0),
+        (1, 20),  # 100%
+    ],
+)
+def test_target_in_percent(mini: Scheme, value: Any, expected: int) -> None:
+    # mini item 4: target >= 95.2 %, 20 points
+    assert item_score(mini, {"数值": value}, item="4", unit="east") == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.0006, 10), ("0.6‰", 10), (0.00059, 10), (0.00061, 0), ("0.61‰", 0), (0.0006000000000000001, 10), (0, 10)],
+)
+def test_target_in_per_mille_lower_is_better(make_scheme: Callable[..., Scheme], value: Any, expected: int) -> None:
+    scheme = one(make_scheme, {"type": "target", "op": "<=", "target": 0.6, "unit": "‰"})
+    assert item_score(scheme, {"数值": value}) == expected
+
+
+def test_float_as_excel_passes_it_meets_the_target(make_scheme: Callable[..., Scheme]) -> None:
+    # 95.2 computed in a spreadsheet (e.g. 0.952*100) arrives as 95.19999999999999
+    scheme = one(make_scheme, {"type": "target", "op": ">=", "target": 95.2})
+    assert 0.952 * 100 == 95.19999999999999
+    assert item_score(scheme, {"数值": 0.952 * 100}) == 10
+    assert item_score(scheme, {"数值": 95.1999999999}) == 0  # 12 significant digits: really below
+
+
+@pytest.mark.parametrize(
+    ("params", "value", "expected"),
+    [
+        ({}, 90, 10),  # pass defaults to the item's points
+        ({}, 80, 0),  # fail defaults to 0
+        ({"pass": 8, "fail": 2}, 90, 8),
+        ({"pass": 8, "fail": 2}, 80, 2),
+        ({"fail": 3}, 80, 3),
+    ],
+)
+def test_target_pass_and_fail_scores(make_scheme: Callable[..., Scheme], params: dict[str, Any], value: int, expected: int) -> None:
+    scheme = one(make_scheme, {"type": "target", "op": ">=", "target": 85, **params})
+    assert item_score(scheme, {"数值": value}) == expected
+
+
+# --- steps ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (100, 20),
+        (90, 20),  # meets every step: the first one wins
+        (85, 20),  # exactly at a step
+        (84.99, 15),
+        (80, 15),
+        (79.99999999999999, 15),  # a spreadsheet's 80: 15 significant digits
+        (70, 10),
+        (69.9, 0),  # no step met: else (default 0)
+        ("八十五", 20),
+        ("85分", 20),
+    ],
+)
+def test_steps_higher_is_better(mini: Scheme, value: Any, expected: int) -> None:
+    # mini item 5: >= 85 -> 20, >= 80 -> 15, >= 70 -> 10, else 0
+    assert item_score(mini, {"数值": value}, item="5", unit="east") == expected
+
+
+LOWER_STEPS = {
+    "type": "steps", "op": "<=", "unit": "%",
+    "steps": [{"at": 1, "score": 10}, {"at": 2, "score": 6}, {"at": 3, "score": 2}], "else": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, 10),
+        (0.005, 10),
+        (0.01, 10),  # exactly 1%
+        ("1%", 10),
+        (0.0101, 6),
+        (0.02, 6),
+        (0.025, 2),
+        (0.03, 2),
+        (0.0301, 1),  # else
+        ("3.5%", 1),
+    ],
+)
+def test_steps_lower_is_better_in_percent_with_else(make_scheme: Callable[..., Scheme], value: Any, expected: int) -> None:
+    assert item_score(one(make_scheme, LOWER_STEPS), {"数值": value}) == expected
+
+
+# --- linear --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (50, D(0)),  # below zero_at: clamped to 0
+        (60, D(0)),
+        (66, D(2)),  # 10 x (66-60)/30 = 2
+        (75, D(5)),  # the midpoint
+        (90, D(10)),
+        (120, D(10)),  # above full_at: clamped to points
+        (70, D(10) / 3),  # 10 x 10/30
+    ],
+)
+def test_linear_increasing(make_scheme: Callable[..., Scheme], value: int, expected: Decimal) -> None:
+    scheme = one(make_scheme, {"type": "linear", "zero_at": 60, "full_at": 90})
+    got = item_score(scheme, {"数值": value})
+    assert got is not None and abs(got - expected) < D("1e-20")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.0007, D(0)),  # worse than zero_at 0.6‰: clamped
+        (0.0006, D(0)),
+        ("0.6‰", D(0)),
+        (0.00035, D(5)),  # midpoint of 0.6‰ .. 0.1‰
+        (0.0002, D(8)),  # 10 x (0.0002-0.0006)/(0.0001-0.0006) = 10 x 0.8
+        (0.0001, D(10)),
+        (0, D(10)),  # better than full_at: clamped to points
+    ],
+)
+def test_linear_decreasing_per_mille(mini: Scheme, value: Any, expected: Decimal) -> None:
+    # mini item 6: zero_at 0.6‰, full_at 0.1‰, 10 points
+    assert item_score(mini, {"数值": value}, item="6", unit="east") == expected
+
+
+# --- compare -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("better", "current", "baseline", "expected"),
+    [
+        ("higher", 5, 4, 20), ("higher", 4, 4, 10), ("higher", 3, 4, 0),
+        ("lower", 3, 4, 20), ("lower", 4, 4, 10), ("lower", 5, 4, 0),
+        ("higher", 0.1 + 0.2, 0.3, 10),  # 0.30000000000000004 is the spreadsheet's 0.3: same
+        ("higher", "四", 4, 10),
+    ],
+)
+def test_compare(make_scheme: Callable[..., Scheme], better: str, current: Any, baseline: Any, expected: int) -> None:
+    scheme = one(make_scheme, {"type": "compare", "better": better, "scores": {"better": 20, "same": 10, "worse": 0}}, points=20)
+    assert item_score(scheme, {"本期": current, "基期": baseline}) == expected
+
+
+def test_compare_missing_baseline_scores_nothing(make_scheme: Callable[..., Scheme]) -> None:
+    scheme = one(make_scheme, {"type": "compare", "better": "higher", "scores": {"better": 10, "same": 5, "worse": 0}})
+    result = run(scheme, {"本期": 5})
+    assert result.unit("u1").items["1"].period_scores["Y"] is None
+    assert result.unit("u1").items["1"].score == 0
+    assert [i.code for i in result.issues] == ["missing-value"]
+    assert result.issues[0].key == "u1|1|Y|基期"
+
+
+# --- deduct --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "count", "expected"),
+    [
+        ({}, 0, 10),
+        ({}, 3, 4),  # 10 - 3 x 2
+        ({}, 5, 0),  # 10 - 10
+        ({}, 6, 0),  # 10 - 12 floored at 0
+        ({"max": 4}, 1, 8),
+        ({"max": 4}, 3, 6),  # 10 - min(6, 4)
+        ({"max": 4}, 50, 6),
+    ],
+)
+def test_deduct_from_item(make_scheme: Callable[..., Scheme], params: dict[str, Any], count: int, expected: int) -> None:
+    scheme = one(make_scheme, {"type": "deduct", "per": 2, "from": "item", **params})
+    assert item_score(scheme, {"次数": count}) == expected
+
+
+def _with_total_deductions(make: Callable[..., Scheme], deduction_cap: int | None, *rules: dict[str, Any]) -> Scheme:
+    items = [{"points": 100, "rule": {"type": "direct"}}]
+    items += [{"points": 0, "path": ["扣分项"], "rule": {"type": "deduct", "from": "total", **r}} for r in rules]
+    return make(items, deduction_cap=deduction_cap)
+
+
+@pytest.mark.parametrize(
+    ("count", "cap", "deduction", "total"),
+    [
+        (0, None, 0, 90),
+        (1, None, 3, 87),  # 90 - 3
+        (2, None, 6, 84),
+        (5, None, 6, 84),  # min(5 x 3, max 6) = 6
+        (1, 4, 3, 87),
+        (2, 4, 4, 86),  # min(6, deduction_cap 4) = 4
+    ],
+)
+def test_deduct_from_total(make_scheme: Callable[..., Scheme], count: int, cap: int | None, deduction: int, total: int) -> None:
+    scheme = _with_total_deductions(make_scheme, cap, {"per": 3, "max": 6})
+    result = score(scheme, {"u1|1|Y|得分": 90, "u1|2|Y|次数": count})
+    unit = result.unit("u1")
+    assert (unit.deduction, unit.total, unit.base) == (deduction, total, 90)
+    assert unit.items["2"].role == "deduction" and not unit.items["2"].active
+    assert "扣分项" not in unit.categories  # not in the base, not in a category
+
+
+def test_deductions_from_total_add_up_then_the_cap_applies(make_scheme: Callable[..., Scheme]) -> None:
+    scheme = _with_total_deductions(make_scheme, 5, {"per": 3}, {"per": 1.5})
+    # 2 x 3 + 1 x 1.5 = 7.5 -> capped at 5; 90 - 5 = 85
+    unit = score(scheme, {"u1|1|Y|得分": 90, "u1|2|Y|次数": 2, "u1|3|Y|次数": 1}).unit("u1")
+    assert (unit.deduction, unit.total) == (5, 85)
+    uncapped = score(_with_total_deductions(make_scheme, None, {"per": 3}, {"per": 1.5}),
+                     {"u1|1|Y|得分": 90, "u1|2|Y|次数": 2, "u1|3|Y|次数": 1}).unit("u1")
+    assert (uncapped.deduction, uncapped.total) == (D("7.5"), D("82.5"))
+
+
+@pytest.mark.parametrize(("count", "code"), [(1.5, "not-whole-number"), (-1, "out-of-range"), ("两次半", "invalid-number")])
+def test_deduct_count_must_be_a_whole_number(make_scheme: Callable[..., Scheme], count: Any, code: str) -> None:
+    scheme = one(make_scheme, {"type": "deduct", "per": 2})
+    assert outcome(scheme, {"次数": count}) == (None, [code])
+
+
+# --- bonus ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("counts", "item", "unit_bonus"),
+    [
+        ({}, 0, 0),  # bonus levels are optional: blank counts 0
+        ({"省级": 1}, 1, 1),
+        ({"国家级": 1, "省级": 1}, 3, 3),
+        ({"国家级": 1, "省级": 2}, 4, 3),  # item 4, capped by bonus_cap 3
+        ({"国家级": 2, "省级": 2}, 5, 3),  # 6 capped at the item's 5 points, then at bonus_cap 3
+    ],
+)
+def test_bonus_capped_at_points_and_bonus_cap(mini: Scheme, counts: dict[str, int], item: int, unit_bonus: int) -> None:
+    # mini item 9: 国家级 x 2 + 省级 x 1, 5 points; mini bonus_cap 3
+    result = score(mini, {f"east|9|Y|{k}": v for k, v in counts.items()})
+    east = result.unit("east")
+    assert east.items["9"].score == item
+    assert east.bonus == unit_bonus
+    assert not [i for i in result.issues if i.indicator == "9"]  # blank bonus counts are not missing
+
+
+def test_bonus_without_bonus_cap_is_capped_only_at_points(make_scheme: Callable[..., Scheme]) -> None:
+    scheme = make_scheme([
+        {"points": 10, "rule": {"type": "direct"}},
+        {"points": 5, "rule": {"type": "bonus", "levels": [{"field": "获奖", "per": 2}]}},
+        {"points": 2, "rule": {"type": "bonus", "levels": [{"field": "获奖", "per": 1}]}},
+    ])
+    unit = score(scheme, {"u1|1|Y|得分": 8, "u1|2|Y|获奖": 2, "u1|3|Y|获奖": 3}).unit("u1")
+    # item 2: min(2 x 2, 5) = 4; item 3: min(3 x 1, 2) = 2; bonus 6; scaled 8 x 10 / 10 = 8; total 14
+    assert (unit.items["2"].score, unit.items["3"].score, unit.bonus, unit.total) == (4, 2, 6, 14)
+
+
+# --- direct --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "codes"),
+    [
+        (7.5, D("7.5"), []),
+        (0, D(0), []),
+        (10, D(10), []),
+        ("9.5分", D("9.5"), []),
+        (7.3, None, ["off-step"]),
+        (10.5, None, ["out-of-range"]),  # above the item's points, even though on the step
+        (-0.5, None, ["out-of-range"]),
+        ("很好", None, ["invalid-number"]),
+    ],
+)
+def test_direct_with_step(mini: Scheme, value: Any, expected: Decimal | None, codes: list[str]) -> None:
+    # mini item 2: direct, step 0.5, 10 points
+    assert outcome(mini, {"得分": value}, item="2", unit="east") == (expected, codes)
+
+
+def test_direct_issues_are_errors_and_score_zero(mini: Scheme) -> None:
+    result = run(mini, {"得分": 7.3}, item="2", unit="east")
+    issue = next(i for i in result.issues if i.code == "off-step")
+    assert (issue.severity, issue.unit, issue.indicator, issue.key) == ("error", "east", "2", "east|2|Y|得分")
+    assert "0.5" in issue.message
+    east = result.unit("east")
+    assert east.items["2"].score == 0 and not east.complete
+
+
+def test_direct_without_step_takes_any_number_in_range(make_scheme: Callable[..., Scheme]) -> None:
+    scheme = one(make_scheme, {"type": "direct"})
+    assert item_score(scheme, {"得分": 7.33}) == D("7.33")
+
+
+# --- choice --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("完成", 10), ("部分完成", 5), ("未完成", 0), (" 部分完成 ", 5), ("\u3000完成\u3000", 10), ("部分 完成", 5)],
+)
+def test_choice_labels(mini: Scheme, value: str, expected: int) -> None:
+    # mini item 1: 完成 10, 部分完成 5, 未完成 0
+    assert item_score(mini, {"选项": value}, item="1", unit="east") == expected
+
+
+def test_choice_full_width_label(make_scheme: Callable[..., Scheme]) -> None:
+    scheme = one(make_scheme, {"type": "choice", "options": [{"label": "A类", "score": 10}, {"label": "B类", "score": 6}]})
+    assert item_score(scheme, {"选项": "Ａ类"}) == 10
+    assert item_score(scheme, {"选项": " Ｂ类"}) == 6
+
+
+@pytest.mark.parametrize("value", ["基本完成", "完成了", True, "=A1", 10])
+def test_invalid_choice_scores_nothing(mini: Scheme, value: Any) -> None:
+    result = run(mini, {"选项": value}, item="1", unit="east")
+    codes = [i.code for i in result.issues if i.key.startswith("east|1|")]
+    assert codes == ["formula-in-value" if value == "=A1" else "invalid-choice"]
+    east = result.unit("east")
+    assert east.items["1"].period_scores["Y"] is None and east.items["1"].score == 0
+    assert not east.complete
