@@ -22,6 +22,7 @@ YES_WORDS = {"是", "有", "y", "yes", "true", "√", "✓", "发生"}
 NO_WORDS = {"否", "无", "没有", "n", "no", "false", "×", "✗", "未发生", "不是"}
 #: a number as text: ASCII digits, one optional point, an optional exponent
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", re.ASCII | re.IGNORECASE)
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", re.ASCII)
 #: beyond a spreadsheet's range (about 1e308) a typed number is a mistake, and arithmetic on it overflows
 MAX_EXPONENT = 307
 COUNT_SUFFIXES = ("次", "个", "项", "起", "家", "件", "人次", "例")
@@ -100,7 +101,7 @@ def _chinese_integer(text: str) -> int | None:
 
 def parse_number_text(text: str, field_unit: str) -> Decimal | None:
     """A typed number in stored form, or None when the text is not a number."""
-    text = normalise_text(text).replace(",", "")
+    text = normalise_text(text)
     factor = unit_factor(field_unit)
     for sign, sign_factor in (("%", Decimal("0.01")), ("‰", Decimal("0.001"))):
         if text.endswith(sign):
@@ -111,6 +112,10 @@ def parse_number_text(text: str, field_unit: str) -> Decimal | None:
             if suffix and suffix not in "%‰" and text.endswith(suffix) and len(text) > len(suffix):
                 text = text[: -len(suffix)]
                 break
+    if "," in text:  # thousands separators only: "95,2" is not 952
+        if not THOUSANDS.fullmatch(text):
+            return None
+        text = text.replace(",", "")
     try:
         if not PLAIN_NUMBER.fullmatch(text):  # Decimal() alone also takes "9_5" and non-ASCII digits
             raise InvalidOperation(text)

@@ -21,7 +21,7 @@ YESNO = InputField("合理缺项", "yesno", labels=(YES, NO))
 CHOICE = InputField("选项", "choice", labels=("完成", "部分完成", "未完成"))
 FIELDS = {"": NUMBER, "%": PERCENT, "‰": PER_MILLE}
 
-FULL_WIDTH = str.maketrans("0123456789.+-E", "０１２３４５６７８９．＋－Ｅ")
+FULL_WIDTH = str.maketrans("0123456789.+-E,", "０１２３４５６７８９．＋－Ｅ，")
 
 #: decimals as people and spreadsheets write them: up to 15 significant digits
 decimals = st.decimals(min_value=D("-1e9"), max_value=D("1e9"), places=6, allow_nan=False, allow_infinity=False)
@@ -35,7 +35,7 @@ def value_of(raw: Any, field: InputField) -> Decimal:
 
 def renderings(d: Decimal) -> list[str]:
     """The ways a person or a program writes the same number as text."""
-    texts = {format(d, "f"), str(d), format(d.normalize(), "f"), str(d.normalize())}
+    texts = {format(d, "f"), str(d), format(d.normalize(), "f"), str(d.normalize()), format(d, ",f")}
     return sorted(texts | {t.translate(FULL_WIDTH) for t in texts})
 
 
@@ -85,6 +85,8 @@ def test_a_number_is_the_stored_value(d: Decimal, unit: str) -> None:
         (12, NUMBER, D(12)),
         ("1,234.5", NUMBER, D("1234.5")),
         ("1，234.5", NUMBER, D("1234.5")),
+        ("-12,345,678", NUMBER, D(-12345678)),
+        ("1,234次", COUNT, D(1234)),
         ("95 %", PERCENT, D("0.95")),
         ("85分", NUMBER, D(85)),
     ],
@@ -155,7 +157,7 @@ def test_garbage_is_never_a_number(before: str, junk: str, after: str, field: In
 
 
 @pytest.mark.parametrize("raw", ["约九成", "九成左右", "Infinity", "nan", "-inf", "1.2.3", "95%%", "%", "—", "1e", "点五",
-                                 "9_5", "_0", "١٢", "1e9999999", "-9e999999", True, float("inf")])
+                                 "9_5", "_0", "95,2", "95，2%", "1,23", "1234,567", ",5", "١٢", "1e9999999", "-9e999999", True, float("inf")])
 def test_not_numbers(raw: Any) -> None:
     parsed = parse_input(raw, PERCENT)
     assert (parsed.value, parsed.code) == (None, "invalid-number")
