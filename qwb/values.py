@@ -150,7 +150,7 @@ def parse_input(raw: Any, field: InputField) -> Parsed:
 def _parse_label(raw: Any, field: InputField) -> Parsed:
     if isinstance(raw, bool):  # TRUE/FALSE never comes from the dropdown: a formula or a program put it there
         return Parsed(code="invalid-choice", reason=f"“{raw}”不是可选项，请从下拉列表选择：{'、'.join(field.labels)}")
-    text = normalise_text(str(raw))
+    text = normalise_text(_label_text(raw))
     for label in field.labels:
         if text == normalise_text(label):
             return Parsed(label)
@@ -162,6 +162,16 @@ def _parse_label(raw: Any, field: InputField) -> Parsed:
             return Parsed(NO)
     allowed = "、".join(field.labels)
     return Parsed(code="invalid-choice", reason=f"“{display(raw)}”不是可选项，请从下拉列表选择：{allowed}")
+
+
+def _label_text(raw: Any) -> str:
+    """A cell's value as label text: a spreadsheet stores a picked label "1" as the number 1.0."""
+    if isinstance(raw, (int, float, Decimal)):
+        try:
+            return format(to_decimal(raw).normalize(), "f")
+        except (ValueError, ArithmeticError):
+            pass
+    return str(raw)
 
 
 def _parse_numeric(raw: Any, field: InputField) -> Parsed:

@@ -377,3 +377,12 @@ def test_invalid_choice_scores_nothing(mini: Scheme, value: Any) -> None:
     east = result.unit("east")
     assert east.items["1"].period_scores["Y"] is None and east.items["1"].score == 0
     assert not east.complete
+
+
+def test_choice_numeric_labels_from_a_spreadsheet(make_scheme: Callable[..., Scheme]) -> None:
+    scheme = one(make_scheme, {"type": "choice", "options": [
+        {"label": "1", "score": 10}, {"label": "2", "score": 6}, {"label": "3", "score": 0}]})
+    # a dropdown's "2" is stored as the number 2.0
+    assert item_score(scheme, {"选项": 2.0}) == 6
+    assert item_score(scheme, {"选项": 1}) == 10
+    assert outcome(scheme, {"选项": 4.0}) == (None, ["invalid-choice"])

@@ -226,3 +226,20 @@ def test_choice_labels_normalised(raw: str, label: str) -> None:
 
 def test_choice_label_is_not_a_yes_no_synonym() -> None:
     assert parse_input("是", CHOICE).code == "invalid-choice"
+
+
+NUMERIC_LABELS = InputField("选项", "choice", labels=("1", "2", "0.5", "10"))
+
+
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [(1, "1"), (1.0, "1"), (2.0000000000000004, "2"), (0.5, "0.5"), (10.0, "10"), (D("10.00"), "10"), ("１", "1")],
+)
+def test_numeric_labels_as_a_spreadsheet_stores_them(raw: Any, label: str) -> None:
+    # picking "1" from a dropdown stores the number 1.0 in the cell
+    assert parse_input(raw, NUMERIC_LABELS) == Parsed(label)
+
+
+@pytest.mark.parametrize("raw", [3, 1.5, float("inf"), "1.0"])
+def test_numeric_labels_reject_other_numbers(raw: Any) -> None:
+    assert parse_input(raw, NUMERIC_LABELS).code == "invalid-choice"
