@@ -462,8 +462,12 @@ class BonusRule(Rule):
             if not isinstance(raw, dict) or not raw.get("field"):
                 p.problem(f"levels[{i}]", "rule-bad-parameter", "加分档次应写成 {field: 填报项名称, per: 每项分值}")
                 continue
+            name = str(raw["field"]).strip()
+            if any(lv.field == name for lv in levels):  # one field, one template row: a repeat cannot be filled
+                p.problem(f"levels[{i}].field", "rule-bad-parameter", f"加分档次“{name}”重复")
+                continue
             per = _Params(raw, lambda k, c, m, i=i: p.problem(f"levels[{i}].{k}", c, m)).number("per")
-            levels.append(Level(str(raw["field"]).strip(), _dec(per)))
+            levels.append(Level(name, _dec(per)))
         return cls(tuple(levels))
 
     def input_fields(self, points: Decimal) -> list[InputField]:

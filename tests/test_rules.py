@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from qwb.engine import Result, score
-from qwb.scheme.model import Scheme
+from qwb.scheme.model import Builder, Scheme
 
 D = Decimal
 
@@ -386,3 +386,13 @@ def test_choice_numeric_labels_from_a_spreadsheet(make_scheme: Callable[..., Sch
     assert item_score(scheme, {"选项": 2.0}) == 6
     assert item_score(scheme, {"选项": 1}) == 10
     assert outcome(scheme, {"选项": 4.0}) == (None, ["invalid-choice"])
+
+
+def test_bonus_level_fields_must_differ() -> None:
+    levels = [{"field": "获奖", "per": 2}, {"field": " 获奖", "per": 1}]  # the same field twice: one template row
+    data = {"id": "t", "name": "测试", "year": 2024, "units": [{"id": "u1"}], "departments": [{"id": "d"}],
+            "indicators": [{"id": "1", "title": "获奖", "points": 5, "department": "d",
+                            "rule": {"type": "bonus", "levels": levels}}]}
+    builder = Builder(data, lambda path: {"cell": path})
+    builder.build()
+    assert [(i.code, i.cell) for i in builder.issues] == [("rule-bad-parameter", "indicators[0].rule.levels[1].field")]
