@@ -51,7 +51,7 @@ YESNO_VOCAB: Vocab = ((YES, YES), (NO, NO))
 OP_VOCAB: Vocab = tuple((o, o) for o in OPS)
 UNIT_VOCAB: Vocab = (("%", "%"), ("‰", "‰"))
 BETTER_VOCAB: Vocab = (("higher", "higher 越高越好"), ("lower", "lower 越低越好"))
-FROM_VOCAB: Vocab = (("item", "item 从本项分值中扣"), ("total", "total 从总分中扣"))
+FROM_VOCAB: Vocab = (("item", "item 从本项扣"), ("total", "total 从总分扣"))
 AGGREGATE_VOCAB: Vocab = (
     ("mean", "mean 各节点得分取平均"),
     ("last", "last 取最后一个节点的得分"),
@@ -113,7 +113,7 @@ SETTINGS_ROWS = (
 SOURCE_PREFIX = "来源·"
 
 RULE_COLS = (
-    Col("rule.type", "规则类型", 16, "vocab", "评分规则，从下拉列表选择；所选类型用到的参数列为白色，用不到的列为灰色。",
+    Col("rule.type", "规则类型", 18, "vocab", "评分规则，从下拉列表选择；所选类型用到的参数列为白色，用不到的列为灰色。",
         "target 目标值", RULE_VOCAB),
     Col("rule.op", "比较符", 6, "vocab", "目标值、阶梯规则的比较方向：>= > <= <。阶梯只能用 >= 或 <=。", ">=", OP_VOCAB),
     Col("rule.target", "目标值", 7, "number", "目标值规则的门槛，按“单位”列的单位写数字：95% 写 95。", "95"),
@@ -126,14 +126,14 @@ RULE_COLS = (
     Col("rule.else", "否则得分", 7, "number", "阶梯规则一档都未达到时的得分；留空为 0。", "0"),
     Col("rule.zero_at", "零分点", 7, "number", "线性规则：得 0 分的数值（按单位写）。", "60"),
     Col("rule.full_at", "满分点", 7, "number", "线性规则：得满分的数值（按单位写），可小于零分点（越低越好）。", "90"),
-    Col("rule.better", "方向", 10, "vocab", "与基期比较：higher 越高越好，lower 越低越好。", "higher 越高越好", BETTER_VOCAB),
+    Col("rule.better", "方向", 15, "vocab", "与基期比较：higher 越高越好，lower 越低越好。", "higher 越高越好", BETTER_VOCAB),
     Col("rule.scores.better", "好于基期得分", 7, "number", "与基期比较：本期好于基期的得分。", "2"),
     Col("rule.scores.same", "持平得分", 7, "number", "与基期比较：本期与基期持平的得分。", "1"),
     Col("rule.scores.worse", "差于基期得分", 7, "number", "与基期比较：本期差于基期的得分。", "0"),
     Col("rule.per", "每次扣分", 7, "number", "扣分规则：每发生一次扣多少分。", "0.5"),
     Col("rule.max", "扣分上限", 7, "number", "扣分规则：本项最多扣多少分；留空为不设上限（从本项扣时扣完为止）。", "3"),
-    Col("rule.from", "扣分对象", 10, "vocab", "扣分规则：item 从本项分值中扣，total 从总分中扣（本项不计入基本分）。",
-        "item 从本项分值中扣", FROM_VOCAB),
+    Col("rule.from", "扣分对象", 14, "vocab", "扣分规则：item 从本项分值中扣，total 从总分中扣（本项不计入基本分）。",
+        "item 从本项扣", FROM_VOCAB),
     Col("rule.levels", "加分档次", 16, "pairs", "加分规则：档次名称:每项加分，多档用分号隔开；档次名称即填报项。",
         "国家级:2; 省级:1"),
     Col("rule.step", "步长", 5, "number", "直接打分规则：分数须是步长的整数倍，如 0.5；留空为不限。", "0.5"),
@@ -289,12 +289,12 @@ class _Formats:
 
 
 def _col_props(col: Col) -> dict[str, Any]:
-    props: dict[str, Any] = {"text_wrap": col.kind in ("text", "lines", "pairs", "ids")}
+    props: dict[str, Any] = {"text_wrap": col.kind in ("text", "lines", "pairs", "ids", "vocab")}
     if col.kind in ("id", "text", "lines", "pairs", "ids"):
         props["num_format"] = "@"
     if col.kind == "date":
         props["num_format"] = "yyyy-mm-dd"
-    if col.kind in ("number", "int", "yesno", "vocab"):
+    if col.kind in ("number", "int", "yesno", "vocab", "date"):
         props["align"] = "center"
     return props
 
