@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from qwb.engine import Result, score
+from qwb.engine import Checked, Result, score, score_checked
 from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.issues import Issue, errors, make
 from qwb.returns import Expectations, ReturnFile, discover, read_return
@@ -148,16 +148,15 @@ def _choose_latest(returns: list[ReturnFile]) -> None:
                                                    f"{latest.filled_date or '未填'}），本文件不采用。", file=older.name))
 
 
-def _merge(returns: list[ReturnFile], kind: str) -> tuple[dict[str, Any], dict[str, dict[str, str]], set[str]]:
-    entries: dict[str, Any] = {}
+def _merge(returns: list[ReturnFile], kind: str) -> tuple[Checked, dict[str, dict[str, str]]]:
+    """The checked values of every accepted return of one kind (keys of different templates never overlap)."""
+    checked = Checked()
     where: dict[str, dict[str, str]] = {}
-    covered: set[str] = set()
     for rf in returns:
         if rf.status == "accepted" and rf.kind == kind:
-            entries.update(rf.entries)
+            checked.update(rf.checked)
             where.update(rf.where)
-    covered = set(entries)
-    return entries, where, covered
+    return checked, where
 
 
 def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
@@ -172,9 +171,9 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     results: dict[str, Result] = {}
     for kind in ("department", "unit"):
         if kind in kinds_present:
-            entries, where, _covered = _merge(returns, kind)
+            checked, where = _merge(returns, kind)
             reported = _reported_keys(returns, kind, expect)
-            results[kind] = score(scheme, entries, where, report_missing=lambda k, r=reported: k in r)
+            results[kind] = score_checked(scheme, checked, where, report_missing=lambda k, r=reported: k in r)
     counted_kind = "department" if mode == "verified" else "unit"
     result = results.get(counted_kind) or score(scheme, {}, report_missing=False)
     issues: list[Issue] = []
@@ -201,7 +200,7 @@ def _reported_keys(returns: list[ReturnFile], kind: str, expect: Expectations) -
     keys: set[str] = set()
     for rf in returns:
         if rf.status == "accepted" and rf.kind == kind:
-            keys |= expect.key_sets[(rf.kind, rf.assignee)]
+            keys |= expect.key_set((rf.kind, rf.assignee))
     return keys
 
 
@@ -321,8 +320,8 @@ def check_return(scheme: Scheme, path: Path, console: Any) -> int:
     rf = read_return(path, scheme, expect)
     issues = list(rf.issues)
     if rf.status == "accepted":
-        reported = expect.key_sets[(rf.kind, rf.assignee)]
-        result = score(scheme, rf.entries, rf.where, report_missing=lambda k: k in reported)
+        reported = expect.key_set((rf.kind, rf.assignee))
+        result = score_checked(scheme, rf.checked, rf.where, report_missing=lambda k: k in reported)
         issues += _score_mismatches(rf, result) + result.issues
         filled = sum(1 for k in reported if k in result.values)
         console.print(f"{escape(rf.name)}：{expect.assignees[(rf.kind, rf.assignee)].name} 的"

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from qwb.issues import Issue, make
-from qwb.rules import NA_FIELD, VETO_FIELD, YES, InputField, score_expression
+from qwb.rules import NA_FIELD, VETO_FIELD, YES, InputField, score_expression, yesno_field
 from qwb.scheme.model import Indicator, Period, Scheme, Veto, split_key
 from qwb.values import Parsed, parse_input
 
@@ -83,17 +83,50 @@ def as_number(value: Decimal, decimals: int) -> float:
     return float(round_half_up(value, decimals))
 
 
+@dataclass(frozen=True)
+class ItemPlan:
+    """What scoring one indicator needs, worked out once per scoring run, not once per unit."""
+
+    indicator: Indicator
+    periods: list[Period]
+    fields_by_period: dict[str, list[InputField]]
+    rule_fields: list[InputField]
+    compute: Callable[[Mapping[str, Any]], Any]
+
+
+def plan(scheme: Scheme) -> list[ItemPlan]:
+    plans = []
+    for ind in scheme.indicators:
+        periods = scheme.periods_of(ind)
+        plans.append(ItemPlan(
+            indicator=ind,
+            periods=periods,
+            fields_by_period={p.id: ind.fields_in(p.id, periods[-1].id) for p in periods},
+            rule_fields=ind.input_fields(),
+            compute=score_expression(ind.rule, ind.points).compile(),
+        ))
+    return plans
+
+
 class KeyIndex:
     """Which (unit, item, period, field) a key names, for one scheme."""
 
-    def __init__(self, scheme: Scheme):
+    def __init__(self, scheme: Scheme, plans: list[ItemPlan] | None = None):
         self.scheme = scheme
         self.fields: dict[str, InputField] = {}
         self.items: dict[str, Indicator | Veto] = {}
+        veto_field = yesno_field(VETO_FIELD, required=True)
         for unit in scheme.units:
-            for key, item, _period, f in scheme.expected_keys(unit.id):
-                self.fields[key] = f
-                self.items[key] = item
+            for p in plans or plan(scheme):
+                for period_id, fields in p.fields_by_period.items():
+                    for f in fields:
+                        key = f"{unit.id}|{p.indicator.id}|{period_id}|{f.name}"
+                        self.fields[key] = f
+                        self.items[key] = p.indicator
+            for veto in scheme.vetoes:
+                key = f"{unit.id}|{veto.key_part}|{scheme.last_period.id}|{VETO_FIELD}"
+                self.fields[key] = veto_field
+                self.items[key] = veto
 
     def unknown_reason(self, key: str) -> tuple[str, str]:
         parts = split_key(key)
@@ -117,6 +150,65 @@ class KeyIndex:
         return "unknown-key", f"指标 {item} 在“{period}”没有填报项“{name}”"
 
 
+@dataclass
+class Checked:
+    """Entries after validation: accepted values, keys whose value was rejected, and the issues."""
+
+    values: dict[str, Decimal | str] = field(default_factory=dict)
+    rejected: set[str] = field(default_factory=set)
+    issues: list[Issue] = field(default_factory=list)
+
+    def update(self, other: Checked) -> None:
+        self.values.update(other.values)
+        self.rejected |= other.rejected
+        self.issues += other.issues
+
+
+def check_entries(
+    scheme: Scheme,
+    entries: Mapping[str, Any],
+    where: Mapping[str, dict[str, str]] | None = None,
+    index: KeyIndex | None = None,
+) -> Checked:
+    """Validate entries ``{key: raw value}`` against their fields; ``where`` locates each key for issues."""
+    where = where or {}
+    index = index or KeyIndex(scheme)
+    checked = Checked()
+    for key in sorted(entries, key=str):
+        f = index.fields.get(key)
+        if f is None:
+            code, message = index.unknown_reason(str(key))
+            checked.issues.append(make(code, message, **_location(key, where)))
+            continue
+        parsed: Parsed = parse_input(entries[key], f)
+        if parsed.code:
+            checked.issues.append(make(parsed.code, f"{_label(index, key, f)}：{parsed.reason}",
+                                       **_location(key, where)))
+            checked.rejected.add(key)
+        elif parsed.value is not None:
+            checked.values[key] = parsed.value
+    return checked
+
+
+def score_checked(
+    scheme: Scheme,
+    checked: Checked,
+    where: Mapping[str, dict[str, str]] | None = None,
+    report_missing: bool | Callable[[str], bool] = True,
+) -> Result:
+    """Score validated values: per-item scores, totals, grades and ranks of every unit."""
+    plans = plan(scheme)
+    issues = list(checked.issues)
+    units = [
+        _score_unit(scheme, plans, unit.id, unit.name, checked.values, checked.rejected, where or {}, issues,
+                    report_missing)
+        for unit in scheme.units
+    ]
+    _rank(units)
+    units.sort(key=lambda u: (u.rank, u.id))
+    return Result(scheme, units, issues, checked.values)
+
+
 def score(
     scheme: Scheme,
     entries: Mapping[str, Any],
@@ -124,32 +216,7 @@ def score(
     report_missing: bool | Callable[[str], bool] = True,
 ) -> Result:
     """Validate and score entries ``{key: raw value}``; ``where`` locates each key for issues."""
-    where = where or {}
-    index = KeyIndex(scheme)
-    issues: list[Issue] = []
-    values: dict[str, Decimal | str] = {}
-    rejected: set[str] = set()
-    for key in sorted(entries, key=str):
-        raw = entries[key]
-        f = index.fields.get(key)
-        loc = _location(key, where)
-        if f is None:
-            code, message = index.unknown_reason(str(key))
-            issues.append(make(code, message, **loc))
-            continue
-        parsed: Parsed = parse_input(raw, f)
-        if parsed.code:
-            issues.append(make(parsed.code, f"{_label(index, key, f)}：{parsed.reason}", **loc))
-            rejected.add(key)
-        elif parsed.value is not None:
-            values[key] = parsed.value
-    units = [
-        _score_unit(scheme, unit.id, unit.name, values, rejected, where, issues, report_missing)
-        for unit in scheme.units
-    ]
-    _rank(units)
-    units.sort(key=lambda u: (u.rank, u.id))
-    return Result(scheme, units, issues, values)
+    return score_checked(scheme, check_entries(scheme, entries, where), where, report_missing)
 
 
 def _location(key: str, where: Mapping[str, dict[str, str]]) -> dict[str, str]:
@@ -181,6 +248,7 @@ def _label(index: KeyIndex, key: str, f: InputField) -> str:
 
 def _score_unit(
     scheme: Scheme,
+    plans: list[ItemPlan],
     unit_id: str,
     unit_name: str,
     values: Mapping[str, Decimal | str],
@@ -191,8 +259,8 @@ def _score_unit(
 ) -> UnitResult:
     missing: list[str] = []
     items: dict[str, ItemScore] = {}
-    for ind in scheme.indicators:
-        items[ind.id] = _score_item(scheme, unit_id, ind, values, rejected, missing)
+    for p in plans:
+        items[p.indicator.id] = _score_item(scheme.period_aggregate, unit_id, p, values, missing)
     vetoes: dict[str, bool] = {}
     for veto in scheme.vetoes:
         key = f"{unit_id}|{veto.key_part}|{scheme.last_period.id}|{VETO_FIELD}"
@@ -207,34 +275,31 @@ def _score_unit(
 
 
 def _score_item(
-    scheme: Scheme,
+    aggregate: str,
     unit_id: str,
-    ind: Indicator,
+    p: ItemPlan,
     values: Mapping[str, Decimal | str],
-    rejected: set[str],
     missing: list[str],
 ) -> ItemScore:
-    periods = scheme.periods_of(ind)
-    last = periods[-1].id
-    na = ind.na_allowed and values.get(f"{unit_id}|{ind.id}|{last}|{NA_FIELD}") == YES
-    expr = score_expression(ind.rule, ind.points)
+    ind = p.indicator
+    prefix = f"{unit_id}|{ind.id}|"
+    na = ind.na_allowed and values.get(f"{prefix}{p.periods[-1].id}|{NA_FIELD}") == YES
     period_scores: dict[str, Decimal | None] = {}
     complete = True
-    for period in periods:
+    for period in p.periods:
         env: dict[str, Decimal | str | None] = {}
         ready = True
-        for f in ind.input_fields():
-            key = f"{unit_id}|{ind.id}|{period.id}|{f.name}"
-            env[f.name] = values.get(key)
-            if env[f.name] is None and f.required:
+        for f in p.rule_fields:
+            key = f"{prefix}{period.id}|{f.name}"
+            value = env[f.name] = values.get(key)
+            if value is None and f.required:
                 ready = False
                 if not na:
                     missing.append(key)
-        result = expr.evaluate(env) if ready else None
+        result = p.compute(env) if ready else None
         period_scores[period.id] = result if isinstance(result, Decimal) else None
         complete = complete and (ready or na)
-    return ItemScore(ind.id, ind.role, period_scores, _aggregate(scheme.period_aggregate, period_scores, periods),
-                     na, complete)
+    return ItemScore(ind.id, ind.role, period_scores, _aggregate(aggregate, period_scores, p.periods), na, complete)
 
 
 def _aggregate(how: str, scores: dict[str, Decimal | None], periods: list[Period]) -> Decimal:

@@ -26,6 +26,10 @@ class Expr:
     def fields(self) -> set[str]:
         return set()
 
+    def compile(self) -> Callable[[Mapping[str, Value]], Value]:
+        """The same expression as a Python closure: evaluate() without walking the tree each time."""
+        return self.evaluate
+
 
 def decimal_literal(d: Decimal) -> str:
     text = format(d.normalize(), "f")
@@ -38,6 +42,10 @@ class Num(Expr):
 
     def evaluate(self, env: Mapping[str, Value]) -> Value:
         return self.value
+
+    def compile(self) -> Callable[[Mapping[str, Value]], Value]:
+        value = self.value
+        return lambda env: value
 
     def formula(self, ref: Callable[[str], str]) -> str:
         text = decimal_literal(self.value)
@@ -65,6 +73,12 @@ class Field(Expr):
     def evaluate(self, env: Mapping[str, Value]) -> Value:
         value = env.get(self.name)
         return self.default if value is None else value
+
+    def compile(self) -> Callable[[Mapping[str, Value]], Value]:
+        name, default = self.name, self.default
+        if default is None:
+            return lambda env: env.get(name)
+        return lambda env: d if (d := env.get(name)) is not None else default
 
     def formula(self, ref: Callable[[str], str]) -> str:
         return f"N({ref(self.name)})" if self.default is not None else ref(self.name)
@@ -95,6 +109,16 @@ class Binary(Expr):
             return a * b
         return a / b
 
+    def compile(self) -> Callable[[Mapping[str, Value]], Value]:
+        a, b = self.left.compile(), self.right.compile()
+        if self.op == "+":
+            return lambda env: _decimal(a(env)) + _decimal(b(env))
+        if self.op == "-":
+            return lambda env: _decimal(a(env)) - _decimal(b(env))
+        if self.op == "*":
+            return lambda env: _decimal(a(env)) * _decimal(b(env))
+        return lambda env: _decimal(a(env)) / _decimal(b(env))
+
     def formula(self, ref: Callable[[str], str]) -> str:
         return f"({self.left.formula(ref)}{self.op}{self.right.formula(ref)})"
 
@@ -123,6 +147,14 @@ class Compare(Expr):
     def test(self, env: Mapping[str, Value]) -> bool:
         return COMPARATORS[self.op](self.left.evaluate(env), self.right.evaluate(env))
 
+    def compile_test(self) -> Callable[[Mapping[str, Value]], bool]:
+        a, b, compare = self.left.compile(), self.right.compile(), COMPARATORS[self.op]
+        return lambda env: compare(a(env), b(env))
+
+    def compile(self) -> Callable[[Mapping[str, Value]], Value]:
+        test = self.compile_test()
+        return lambda env: "TRUE" if test(env) else "FALSE"
+
     def formula(self, ref: Callable[[str], str]) -> str:
         return f"{self.left.formula(ref)}{self.op}{self.right.formula(ref)}"
 
@@ -139,6 +171,10 @@ class If(Expr):
     def evaluate(self, env: Mapping[str, Value]) -> Value:
         branch = self.then if self.condition.test(env) else self.otherwise
         return branch.evaluate(env)
+
+    def compile(self) -> Callable[[Mapping[str, Value]], Value]:
+        test, then, otherwise = self.condition.compile_test(), self.then.compile(), self.otherwise.compile()
+        return lambda env: then(env) if test(env) else otherwise(env)
 
     def formula(self, ref: Callable[[str], str]) -> str:
         return (
@@ -164,6 +200,14 @@ class Call(Expr):
         if self.name == "MAX":
             return max(values)
         return sum(values, Decimal(0))
+
+    def compile(self) -> Callable[[Mapping[str, Value]], Value]:
+        args = [a.compile() for a in self.args]
+        if self.name == "MIN":
+            return lambda env: min(_decimal(f(env)) for f in args)
+        if self.name == "MAX":
+            return lambda env: max(_decimal(f(env)) for f in args)
+        return lambda env: sum((_decimal(f(env)) for f in args), Decimal(0))
 
     def formula(self, ref: Callable[[str], str]) -> str:
         return f"{self.name}({','.join(a.formula(ref) for a in self.args)})"

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qwb.engine import Checked, KeyIndex, check_entries
 from qwb.files import sha256
 from qwb.guard import DEFAULT_LIMITS, Limits, inspect
 from qwb.issues import Issue, make
 from qwb.scheme.model import Scheme, split_key
-from qwb.templates.layout import Assignee, assignees, entry_rows
+from qwb.templates.layout import Assignee, assignees, item_fields, template_keys
 from qwb.templates.writer import ENTRY_SHEET, IDENTITY_SHEET, TEMPLATE_FORMAT
 from qwb.values import is_blank
 
@@ -44,6 +45,7 @@ class ReturnFile:
     issues: list[Issue] = field(default_factory=list)
     status: str = "accepted"
     rows_read: int = 0
+    checked: Checked = field(default_factory=Checked)
 
     @property
     def template(self) -> str:
@@ -67,28 +69,45 @@ def discover(folder: Path) -> list[Path]:
 
 
 class Expectations:
-    """What each template of a scheme holds, to identify and check returns."""
+    """What each template of a scheme holds, to identify and check returns; worked out lazily, since a
+    scheme with thousands of units has thousands of templates and a worker needs only a few."""
 
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
-        self.assignees: dict[tuple[str, str], Assignee] = {}
-        self.keys: dict[tuple[str, str], list[str]] = {}
-        for kind in ("department", "unit"):
-            for a in assignees(scheme, kind):
-                self.assignees[(kind, a.id)] = a
-                self.keys[(kind, a.id)] = [r.key for r in entry_rows(scheme, a)]
-        self.key_sets = {k: set(v) for k, v in self.keys.items()}
+        self.assignees: dict[tuple[str, str], Assignee] = {
+            (kind, a.id): a for kind in ("department", "unit") for a in assignees(scheme, kind)
+        }
+        self._fields = item_fields(scheme)
+        self._keys: dict[tuple[str, str], list[str]] = {}
+        self._sets: dict[tuple[str, str], set[str]] = {}
+        self._index: KeyIndex | None = None
+
+    def keys(self, template: tuple[str, str]) -> list[str]:
+        if template not in self._keys:
+            self._keys[template] = template_keys(self.scheme, self.assignees[template], self._fields)
+        return self._keys[template]
+
+    def key_set(self, template: tuple[str, str]) -> set[str]:
+        if template not in self._sets:
+            self._sets[template] = set(self.keys(template))
+        return self._sets[template]
+
+    @property
+    def index(self) -> KeyIndex:
+        if self._index is None:
+            self._index = KeyIndex(self.scheme)
+        return self._index
 
     def infer(self, keys: set[str], label: str) -> tuple[str, str] | None:
         """The template whose keys a file holds, when its identity sheet is gone."""
-        candidates = [t for t, expected in self.key_sets.items() if keys and keys <= expected]
+        candidates = [t for t in self.assignees if keys and keys <= self.key_set(t)]
         named = [t for t in candidates if self.assignees[t].name == label]
         if len(named) == 1:
             return named[0]
         if len(candidates) == 1:
             return candidates[0]
-        best = sorted(candidates, key=lambda t: len(self.key_sets[t]))
-        if best and len(best) > 1 and len(self.key_sets[best[0]]) < len(self.key_sets[best[1]]):
+        best = sorted(candidates, key=lambda t: len(self.key_set(t)))
+        if best and len(best) > 1 and len(self.key_set(best[0])) < len(self.key_set(best[1])):
             return best[0]
         return None
 
@@ -206,6 +225,7 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
         return rf
     rf.filled_date = _filled_date(rows, identity)
     _check_keys(rf, expect)
+    rf.checked = check_entries(scheme, rf.entries, rf.where, expect.index)
     return rf
 
 
@@ -317,10 +337,10 @@ def _as_date(value: Any) -> dt.date | None:
 
 
 def _check_keys(rf: ReturnFile, expect: Expectations) -> None:
-    expected = expect.keys[(rf.kind, rf.assignee)]
-    expected_set = expect.key_sets[(rf.kind, rf.assignee)]
+    expected = expect.keys((rf.kind, rf.assignee))
+    expected_set = expect.key_set((rf.kind, rf.assignee))
     for key in list(rf.entries):
-        if key not in expected_set and split_key(key) and key in _all_keys(expect):
+        if key not in expected_set and key in expect.index.fields:
             rf.issues.append(make("unknown-key", f"编码 {key} 不属于本模板（{expect.assignees[(rf.kind, rf.assignee)].name}），"
                                                  "已忽略。", **rf.where[key]))
             del rf.entries[key]
@@ -329,11 +349,3 @@ def _check_keys(rf: ReturnFile, expect: Expectations) -> None:
         sample = "、".join(absent[:3]) + ("等" if len(absent) > 3 else "")
         rf.issues.append(make("missing-rows", f"模板应有 {len(expected)} 行，缺少 {len(absent)} 行（{sample}），"
                                               "这些项按未填写处理。请勿删除行。", file=rf.name, sheet=ENTRY_SHEET))
-
-
-def _all_keys(expect: Expectations) -> set[str]:
-    cached = getattr(expect, "_all", None)
-    if cached is None:
-        cached = set().union(*expect.key_sets.values())
-        expect._all = cached  # type: ignore[attr-defined]
-    return cached

@@ -165,3 +165,13 @@ def test_entry_rows_of_a_department_are_its_items_only() -> None:
     dept = next(a for a in assignees(scheme, "department") if a.id == "scjg")
     items = {r.item.id for r in entry_rows(scheme, dept)}
     assert items == {"4", "5", "6", "7"}
+
+
+@pytest.mark.parametrize("scheme_path", SCHEMES, ids=ids(SCHEMES))
+def test_fast_key_listing_matches_the_rows(scheme_path: Path) -> None:
+    from qwb.templates.layout import template_keys
+
+    scheme = load(scheme_path)
+    for kind in ("department", "unit"):
+        for a in assignees(scheme, kind):
+            assert template_keys(scheme, a) == [r.key for r in entry_rows(scheme, a)]

@@ -77,6 +77,36 @@ def entry_rows(scheme: Scheme, assignee: Assignee) -> list[EntryRow]:
     return rows
 
 
+def template_keys(scheme: Scheme, assignee: Assignee, fields: dict[str, list[tuple[str, str]]] | None = None) -> list[str]:
+    """The 编码 column of one template, in row order: entry_rows' keys without building the rows.
+    ``fields`` caches, per indicator id, its (period, field name) pairs."""
+    if fields is None:
+        fields = item_fields(scheme)
+    if assignee.kind == "unit":
+        unit_ids = [assignee.id]
+        indicators = scheme.indicators
+        vetoes = scheme.vetoes
+    else:
+        unit_ids = [u.id for u in scheme.units]
+        indicators = [i for i in scheme.indicators if i.department == assignee.id]
+        vetoes = [v for v in scheme.vetoes if veto_owner(scheme, v) == assignee.id]
+    last = scheme.last_period.id
+    keys = []
+    for unit in unit_ids:
+        for ind in indicators:
+            keys += [f"{unit}|{ind.id}|{period}|{name}" for period, name in fields[ind.id]]
+        keys += [f"{unit}|{v.key_part}|{last}|{VETO_FIELD}" for v in vetoes]
+    return keys
+
+
+def item_fields(scheme: Scheme) -> dict[str, list[tuple[str, str]]]:
+    out = {}
+    for ind in scheme.indicators:
+        periods = scheme.periods_of(ind)
+        out[ind.id] = [(p.id, f.name) for p in periods for f in ind.fields_in(p.id, periods[-1].id)]
+    return out
+
+
 def file_name(scheme: Scheme, assignee: Assignee) -> str:
     title = scheme.name
     if "质量工作考核" in title and str(scheme.year) not in title:
