@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qwb.engine import Result, score
+from qwb.rules import score_expression
 from qwb.scheme.model import Builder, Scheme
 
 D = Decimal
@@ -396,3 +401,78 @@ def test_bonus_level_fields_must_differ() -> None:
     builder = Builder(data, lambda path: {"cell": path})
     builder.build()
     assert [(i.code, i.cell) for i in builder.issues] == [("rule-bad-parameter", "indicators[0].rule.levels[1].field")]
+
+
+# --- the contract's table, written out independently, against the engine ------------------------------
+
+FACTORS = {"%": D("0.01"), "‰": D("0.001")}
+OPS = {">=": lambda a, b: a >= b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b}
+
+
+def contract_score(rule: dict[str, Any], points: Decimal, v: dict[str, Any]) -> Decimal:
+    """SCHEME.md section 1's table, literally; base items then clamped to 0..points."""
+    f = FACTORS.get(rule.get("unit", ""), D(1))
+    kind = rule["type"]
+    if kind == "bonus":
+        return min(sum((v.get(lv["field"], 0) * D(str(lv["per"])) for lv in rule["levels"]), D(0)), points)
+    if kind == "deduct":
+        amount = v["次数"] * D(str(rule["per"]))
+        amount = min(amount, D(str(rule["max"]))) if "max" in rule else amount
+        if rule.get("from") == "total":
+            return -amount
+        got = max(points - amount, D(0))
+    elif kind == "target":
+        hit = OPS[rule["op"]](v["数值"], D(str(rule["target"])) * f)
+        got = D(str(rule.get("pass", points))) if hit else D(str(rule.get("fail", 0)))
+    elif kind == "steps":
+        got = next((D(str(s["score"])) for s in rule["steps"] if OPS[rule["op"]](v["数值"], D(str(s["at"])) * f)),
+                   D(str(rule.get("else", 0))))
+    elif kind == "linear":
+        zero, full = D(str(rule["zero_at"])) * f, D(str(rule["full_at"])) * f
+        got = points * min(max((v["数值"] - zero) / (full - zero), D(0)), D(1))
+    elif kind == "compare":
+        up = v["本期"] > v["基期"] if rule["better"] == "higher" else v["本期"] < v["基期"]
+        key = "better" if up else "same" if v["本期"] == v["基期"] else "worse"
+        got = D(str(rule["scores"][key]))
+    elif kind == "choice":
+        got = next(D(str(o["score"])) for o in rule["options"] if o["label"] == v["选项"])
+    else:
+        got = v["得分"]
+    return min(max(got, D(0)), points)
+
+
+#: the rules as written in tests/data/mini.yaml, read without qwb
+MINI_RULES = {str(ind["id"]): ind["rule"]
+              for ind in yaml.safe_load((Path(__file__).parent / "data" / "mini.yaml").read_text("utf-8"))["indicators"]}
+
+small = st.decimals(min_value=-2, max_value=120, places=4, allow_nan=False, allow_infinity=False)
+fractions = st.decimals(min_value=0, max_value=D("1.2"), places=5, allow_nan=False, allow_infinity=False)
+counts = st.integers(min_value=0, max_value=12).map(D)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    choice=st.sampled_from(["完成", "部分完成", "未完成"]),
+    direct=st.integers(min_value=0, max_value=20).map(lambda n: D(n) / 2),
+    current=small, baseline=st.one_of(small, st.just(D(50))), rate=fractions, satisfaction=small,
+    accidents=st.decimals(min_value=0, max_value=D("0.001"), places=6, allow_nan=False, allow_infinity=False),
+    late=counts, incidents=counts, national=counts, provincial=counts,
+)
+def test_engine_agrees_with_the_contract_table(
+    mini: Scheme, choice: str, direct: Decimal, current: Decimal, baseline: Decimal, rate: Decimal,
+    satisfaction: Decimal, accidents: Decimal, late: Decimal, incidents: Decimal, national: Decimal,
+    provincial: Decimal,
+) -> None:
+    fields: dict[str, dict[str, Any]] = {
+        "1": {"选项": choice}, "2": {"得分": direct}, "3": {"本期": current, "基期": baseline}, "4": {"数值": rate},
+        "5": {"数值": satisfaction}, "6": {"数值": accidents}, "7": {"次数": late}, "8": {"次数": incidents},
+        "9": {"国家级": national, "省级": provincial},
+    }
+    entries = {f"east|{item}|Y|{name}": value for item, vs in fields.items() for name, value in vs.items()}
+    east = score(mini, entries).unit("east")
+    for ind in mini.indicators:
+        want = contract_score(MINI_RULES[ind.id], ind.points, fields[ind.id])
+        assert east.items[ind.id].period_scores["Y"] == want, (ind.id, fields[ind.id])
+        expr = score_expression(ind.rule, ind.points)
+        env = {k: (v if isinstance(v, str) else v.normalize() + 0) for k, v in fields[ind.id].items()}
+        assert expr.compile()(env) == expr.evaluate(env) == want, ind.id
