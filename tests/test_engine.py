@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qwb.engine import score
 from qwb.scheme.model import Scheme
@@ -296,3 +298,39 @@ def test_mini_scheme_end_to_end(mini: Scheme) -> None:
     assert (east.base, east.bonus, east.deduction, east.total, east.grade) == (D("90.5"), 2, 3, D("89.5"), "B")
     assert east.categories == {"宏观": D("39.5"), "结果": 51}
     assert east.complete
+
+
+# --- the totals formula, written out independently, against the engine -----------------------------------
+
+unit_inputs = st.tuples(
+    st.one_of(st.none(), st.integers(min_value=0, max_value=80).map(lambda n: D(n) / 2)),  # item 1 or 合理缺项
+    st.integers(min_value=0, max_value=600).map(lambda n: D(n) / 10),  # item 2
+    st.integers(min_value=0, max_value=3), st.integers(min_value=0, max_value=3),  # 国家级, 省级
+    st.integers(min_value=0, max_value=3),  # deductions from the total
+    st.booleans(),  # veto
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(inputs=st.lists(unit_inputs, min_size=5, max_size=5), full_marks=st.sampled_from([None, 100, 50, 120]))
+def test_totals_grades_ranks_follow_the_formula(make_scheme: Make, inputs: list[Any], full_marks: int | None) -> None:
+    scheme = make_scheme(RANKED_ITEMS, **{**RANKED, "full_marks": full_marks})
+    entries: dict[str, Any] = {}
+    want: dict[str, tuple[Decimal, str]] = {}
+    for u, (s1, s2, national, provincial, count, veto) in zip("abcde", inputs):
+        entries.update({f"{u}|2|Y|得分": s2, f"{u}|3|Y|国家级": national, f"{u}|3|Y|省级": provincial,
+                        f"{u}|4|Y|次数": count, f"{u}|veto:V1|Y|是否发生": "是" if veto else "否"})
+        entries.update({f"{u}|1|Y|合理缺项": "是"} if s1 is None else {f"{u}|1|Y|得分": s1})
+        base, base_max = (s2, D(60)) if s1 is None else (s1 + s2, D(100))
+        scaled = base * (full_marks if full_marks is not None else 100) / base_max
+        bonus = min(min(D(2 * national + provincial), D(5)), D(3))
+        deduction = min(D(3 * count), D(4))
+        total = max(scaled + bonus - deduction, D(0)).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+        grade = "D" if veto else next(g for g, low in (("A", 90), ("B", 80), ("C", 60), ("D", 0)) if total >= low)
+        want[u] = (total, grade)
+    result = score(scheme, entries)
+    assert {u.id: (u.total, u.grade) for u in result.units} == want
+    totals = [t for t, _ in want.values()]
+    assert {u.id: u.rank for u in result.units} == {u: 1 + sum(t > want[u][0] for t in totals) for u in want}
+    assert [(u.rank, u.id) for u in result.units] == sorted((u.rank, u.id) for u in result.units)
+    assert result.issues == [] and all(u.complete for u in result.units)
