@@ -116,8 +116,9 @@ class KeyIndex:
         self.fields: dict[str, InputField] = {}
         self.items: dict[str, Indicator | Veto] = {}
         veto_field = yesno_field(VETO_FIELD, required=True)
+        plans = plans or plan(scheme)
         for unit in scheme.units:
-            for p in plans or plan(scheme):
+            for p in plans:
                 for period_id, fields in p.fields_by_period.items():
                     for f in fields:
                         key = f"{unit.id}|{p.indicator.id}|{period_id}|{f.name}"

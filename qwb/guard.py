@@ -98,14 +98,44 @@ def _inspect_zip(source: Path | io.BytesIO, limits: Limits, suffix: str) -> Refu
                 return None
             if "xl/workbook.xml" not in archive.namelist():
                 return Refusal("unreadable-file", "文件是压缩包但不是 Excel 工作簿（可能是 Word 文档或其他文件改了扩展名）。")
-            for info in infos:
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    refusal = _check_dimension(archive, info.filename, limits)
-                    if refusal:
-                        return refusal
+            for part in sheet_parts(archive, WATCHED_SHEETS).values():
+                refusal = _check_dimension(archive, part, limits)
+                if refusal:
+                    return refusal
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         return Refusal("unreadable-file", f"文件已损坏（不完整或被截断），无法读取（{type(exc).__name__}）。请重新保存后提交。")
     return None
+
+
+#: the sheets qwb parses; others are never loaded, so their extent does not matter
+WATCHED_SHEETS = ("填报", "_qwb")
+_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\s([^>]*)/?>")
+_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
+_REL_TAG = re.compile(r"<Relationship\s([^>]*)/?>")
+
+
+def sheet_parts(archive: zipfile.ZipFile, names: tuple[str, ...]) -> dict[str, str]:
+    """The zip part of each named sheet (regular expressions, not an XML parser: nothing is expanded)."""
+    import html
+
+    try:
+        book = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
+        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+    except KeyError:
+        return {}
+    rel_ids = {}
+    for tag in _SHEET_TAG.finditer(book):
+        attrs = dict(_ATTR.findall(tag.group(1)))
+        name = html.unescape(attrs.get("name", ""))
+        if name in names:
+            rel_ids[next((v for k, v in attrs.items() if k.endswith(":id")), "")] = name
+    parts = {}
+    for tag in _REL_TAG.finditer(rels):
+        attrs = dict(_ATTR.findall(tag.group(1)))
+        if attrs.get("Id") in rel_ids:
+            target = attrs.get("Target", "")
+            parts[rel_ids[attrs["Id"]]] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return parts
 
 
 _DIMENSION = re.compile(rb'<dimension ref="[A-Z]*\d*:?([A-Z]+)(\d+)"')

@@ -19,7 +19,7 @@ from typing import Any
 
 from qwb.engine import Checked, KeyIndex, check_entries
 from qwb.files import sha256
-from qwb.guard import DEFAULT_LIMITS, Limits, inspect
+from qwb.guard import DEFAULT_LIMITS, Limits, inspect, sheet_parts
 from qwb.issues import Issue, make
 from qwb.scheme.model import Scheme, split_key
 from qwb.templates.layout import Assignee, assignees, item_fields, template_keys
@@ -143,11 +143,6 @@ def read_sheets(data: bytes) -> tuple[list[str], dict[str, list[list[Any]]]]:
     return names, sheets
 
 
-_SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\s([^>]*)/?>")
-_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
-_REL_TAG = re.compile(r"<Relationship\s([^>]*)/?>")
-
-
 def formula_cells(data: bytes, sheet: str, column: str) -> dict[str, str]:
     """Cells of one column that hold a formula, with its text: calamine gives only cached values, and a
     formula typed into a value cell must be reported, never evaluated. Regular expressions, not an XML
@@ -155,21 +150,9 @@ def formula_cells(data: bytes, sheet: str, column: str) -> dict[str, str]:
     if not data.startswith(b"PK"):
         return {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        book = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
-        rel_id = None
-        for tag in _SHEET_TAG.finditer(book):
-            attrs = dict(_ATTR.findall(tag.group(1)))
-            if html.unescape(attrs.get("name", "")) == sheet:
-                rel_id = next((v for k, v in attrs.items() if k.endswith(":id")), None)
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
-        target = None
-        for tag in _REL_TAG.finditer(rels):
-            attrs = dict(_ATTR.findall(tag.group(1)))
-            if attrs.get("Id") == rel_id:
-                target = attrs.get("Target")
-        if target is None:
+        part = sheet_parts(archive, (sheet,)).get(sheet)
+        if part is None:
             return {}
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         xml = archive.read(part).decode("utf-8", errors="replace")
     if "<f" not in xml:
         return {}
@@ -268,6 +251,8 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
                   formulas: dict[str, str], limits: Limits = DEFAULT_LIMITS) -> None:
     key_col, value_col = cols["编码"], cols["填报值"]
     score_col = cols.get("得分")
+    value_letter = _column_letter(value_col)
+    score_letter = _column_letter(score_col) if score_col is not None else ""
     seen: dict[str, str] = {}
     duplicates: dict[str, list[tuple[Any, str]]] = {}
     for r in range(header + 1, len(rows)):
@@ -281,7 +266,7 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
             continue
         key = str(raw_key).strip()
         rf.rows_read += 1
-        cell = _cell(r, value_col)
+        cell = f"{value_letter}{r + 1}"
         if cell in formulas:
             value = "=" + formulas[cell]
         if isinstance(value, str) and len(value) > limits.string_chars:
@@ -295,8 +280,8 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         seen[key] = cell
         rf.entries[key] = value
         rf.where[key] = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": cell}
-        if score_col is not None and score_col < len(row):
-            rf.stored_scores[key] = (row[score_col], _cell(r, score_col))
+        if score_col is not None and score_col < len(row) and isinstance(row[score_col], (int, float)):
+            rf.stored_scores[key] = (row[score_col], f"{score_letter}{r + 1}")
     for key, copies in duplicates.items():
         cells = "、".join(c for _v, c in copies)
         values = {repr(v) for v, _c in copies}

@@ -9,6 +9,7 @@ typing into a percentage cell.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -147,13 +148,20 @@ def parse_input(raw: Any, field: InputField) -> Parsed:
     return _parse_numeric(raw, field)
 
 
+@functools.lru_cache(maxsize=4096)
+def _normalised_labels(labels: tuple[str, ...]) -> dict[str, str]:
+    return {normalise_text(label): label for label in labels}
+
+
 def _parse_label(raw: Any, field: InputField) -> Parsed:
     if isinstance(raw, bool):  # TRUE/FALSE never comes from the dropdown: a formula or a program put it there
         return Parsed(code="invalid-choice", reason=f"“{raw}”不是可选项，请从下拉列表选择：{'、'.join(field.labels)}")
+    if isinstance(raw, str) and raw in field.labels:  # the dropdown's own text: the common case
+        return Parsed(raw)
     text = normalise_text(_label_text(raw))
-    for label in field.labels:
-        if text == normalise_text(label):
-            return Parsed(label)
+    label = _normalised_labels(field.labels).get(text)
+    if label is not None:
+        return Parsed(label)
     if field.kind == "yesno":
         word = text.lower()
         if word in YES_WORDS:
