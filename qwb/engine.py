@@ -92,6 +92,7 @@ class ItemPlan:
     fields_by_period: dict[str, list[InputField]]
     rule_fields: list[InputField]
     compute: Callable[[Mapping[str, Any]], Any]
+    role: str
 
 
 def plan(scheme: Scheme) -> list[ItemPlan]:
@@ -104,6 +105,7 @@ def plan(scheme: Scheme) -> list[ItemPlan]:
             fields_by_period={p.id: ind.fields_in(p.id, periods[-1].id) for p in periods},
             rule_fields=ind.input_fields(),
             compute=score_expression(ind.rule, ind.points).compile(),
+            role=ind.role,
         ))
     return plans
 
@@ -300,7 +302,11 @@ def _score_item(
         result = p.compute(env) if ready else None
         period_scores[period.id] = result if isinstance(result, Decimal) else None
         complete = complete and (ready or na)
-    return ItemScore(ind.id, ind.role, period_scores, _aggregate(aggregate, period_scores, p.periods), na, complete)
+    if len(period_scores) == 1:
+        total = result if ready and isinstance(result, Decimal) else ZERO
+    else:
+        total = _aggregate(aggregate, period_scores, p.periods)
+    return ItemScore(ind.id, p.role, period_scores, total, na, complete)
 
 
 def _aggregate(how: str, scores: dict[str, Decimal | None], periods: list[Period]) -> Decimal:

@@ -203,6 +203,10 @@ class Call(Expr):
 
     def compile(self) -> Callable[[Mapping[str, Value]], Value]:
         args = [a.compile() for a in self.args]
+        if len(args) == 2 and self.name in ("MIN", "MAX"):  # clamp's shape: the hot path
+            a, b = args
+            pick = min if self.name == "MIN" else max
+            return lambda env: pick(_decimal(a(env)), _decimal(b(env)))
         if self.name == "MIN":
             return lambda env: min(_decimal(f(env)) for f in args)
         if self.name == "MAX":
