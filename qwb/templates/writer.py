@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -185,7 +186,10 @@ class TemplateWriter:
                 self.score_cells[group] = xl_rowcol_to_cell(row, COL["得分"], row_abs=True, col_abs=True)
             else:
                 ws.write_blank(row, COL["得分"], None, st.text(band=band, top=top))
-            ws.set_row(row, 30 if r.first_of_item and not isinstance(item, Veto) else None)
+            content = self.content_text(item) if r.first_of_item and not isinstance(item, Veto) else ""
+            ws.set_row(row, row_height([(content, COLUMNS[COL["考核要点"]][1]),
+                                        (item.title, COLUMNS[COL["指标名称"]][1]),
+                                        (evidence, COLUMNS[COL["印证材料"]][1])]))
 
     def content_text(self, ind: Indicator) -> str:
         return f"{ind.content or ind.title}\n【计分】{ind.rule.describe(ind.points)}"
@@ -418,6 +422,21 @@ class TemplateWriter:
             ws.repeat_rows(repeat)
         ws.fit_to_pages(1, 0)
         ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def row_height(cells: list[tuple[str, float]], line: float = 14.5) -> float:
+    """A row tall enough for its wrapped text: xlsxwriter cannot autofit, and LibreOffice and WPS keep
+    the stored height, so estimate the lines (a CJK character is about 1.5 width units, ASCII one)."""
+    lines = 1
+    for text, width in cells:
+        if not text:
+            continue
+        count = 0
+        for paragraph in text.split("\n"):
+            units = sum(1.5 if ord(ch) > 0x2E7F else 1 for ch in paragraph)
+            count += max(1, math.ceil(units / max(width - 1, 1)))
+        lines = max(lines, count)
+    return min(409.0, line * lines + 3)
 
 
 def _cut(text: str, limit: int = 250) -> str:
