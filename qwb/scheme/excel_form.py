@@ -163,7 +163,7 @@ INDICATOR_COLS = (
     Col("na_allowed", "允许合理缺项", 8, "yesno", "原文允许“合理缺项”（不涉及则不计分）时选“是”。", "否", YESNO_VOCAB),
     Col("periods", "时间节点", 8, "ids", "该项在哪些时间节点填报（“时间节点”表的编号），多个用顿号隔开；留空为全部节点。", "H1、Y"),
 )
-NOTE_COL = Col("note", "备注", 20, "text", "编制时的假设或说明。", "原文未写明比较基期，按上年计。")
+NOTE_COL = Col("note", "备注", 28, "text", "编制时的假设或说明。", "原文未写明比较基期，按上年计。")
 
 OPTION_COLS = (
     _id("indicator", "指标编号", 9, "该选项所属指标的编号（规则类型为“choice 选项评分”的指标）。", "1", ref=INDICATOR_REF),
