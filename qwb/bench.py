@@ -82,6 +82,16 @@ def generate(scheme_path: Path, n: int, folder: Path, filled: bool, workers: int
     return time.perf_counter() - start
 
 
+def time_template_generation(scheme: Scheme, folder: Path) -> float:
+    """`qwb template --by unit`: one prototype written by xlsxwriter, then copied per unit."""
+    from qwb.templates import write_templates
+
+    shutil.rmtree(folder, ignore_errors=True)
+    start = time.perf_counter()
+    write_templates(scheme, "unit", folder)
+    return time.perf_counter() - start
+
+
 def time_consolidate(scheme_path: Path, folder: Path, n: int) -> tuple[float, int]:
     code = (
         "import sys, resource\n"
@@ -132,7 +142,7 @@ def run(sizes: list[int], sample_a: int, workers: int) -> list[dict[str, Any]]:
         scheme, scheme_path = bench_scheme(n)
         items = len(scheme.indicators)
         folder = OUT / f"returns-{n}"
-        gen = generate(scheme_path, n, OUT / f"blank-{n}", filled=False, workers=workers)
+        gen = time_template_generation(scheme, OUT / f"blank-{n}")
         generate(scheme_path, n, folder, filled=True, workers=workers)
         files = sorted(folder.glob("*.xlsx"))
         qwb_s, peak_kib = time_consolidate(scheme_path, folder, n)

@@ -175,3 +175,13 @@ def test_fast_key_listing_matches_the_rows(scheme_path: Path) -> None:
     for kind in ("department", "unit"):
         for a in assignees(scheme, kind):
             assert template_keys(scheme, a) == [r.key for r in entry_rows(scheme, a)]
+
+
+@pytest.mark.parametrize("scheme_path", SCHEMES, ids=ids(SCHEMES))
+def test_cloned_unit_templates_equal_directly_written_ones(scheme_path: Path) -> None:
+    from qwb.templates.clone import unit_workbooks
+    from qwb.templates.writer import build_workbook
+
+    scheme = load(scheme_path)
+    for assignee, data in unit_workbooks(scheme):
+        assert data == build_workbook(scheme, assignee), assignee

@@ -16,9 +16,15 @@ def write_templates(scheme: Scheme, kind: str, out_dir: Path, password: str | No
     """One workbook per department (kind='department') or per assessed unit (kind='unit')."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if kind == "unit":
+        from qwb.templates.clone import unit_workbooks
+
+        workbooks = unit_workbooks(scheme, password)
+    else:
+        workbooks = ((a, build_workbook(scheme, a, password)) for a in assignees(scheme, kind))
     paths = []
-    for assignee in assignees(scheme, kind):
+    for assignee, data in workbooks:
         path = out_dir / file_name(scheme, assignee)
-        write_atomic(path, build_workbook(scheme, assignee, password))
+        write_atomic(path, data)
         paths.append(path)
     return paths
