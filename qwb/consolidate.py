@@ -173,7 +173,10 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
         if kind in kinds_present:
             checked, where = _merge(returns, kind)
             reported = _reported_keys(returns, kind, expect)
-            results[kind] = score_checked(scheme, checked, where, report_missing=lambda k, r=reported: k in r)
+            scored = {rf.assignee: rf.unit_score for rf in returns
+                      if rf.status == "accepted" and rf.kind == kind and rf.unit_score is not None}
+            results[kind] = score_checked(scheme, checked, where, report_missing=lambda k, r=reported: k in r,
+                                          scored=scored)
     counted_kind = "department" if mode == "verified" else "unit"
     result = results.get(counted_kind) or score(scheme, {}, report_missing=False)
     issues: list[Issue] = []

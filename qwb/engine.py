@@ -198,18 +198,40 @@ def score_checked(
     checked: Checked,
     where: Mapping[str, dict[str, str]] | None = None,
     report_missing: bool | Callable[[str], bool] = True,
+    scored: Mapping[str, tuple[UnitResult, list[Issue]]] | None = None,
 ) -> Result:
-    """Score validated values: per-item scores, totals, grades and ranks of every unit."""
+    """Score validated values: per-item scores, totals, grades and ranks of every unit.
+    ``scored`` holds units already scored elsewhere (by score_unit, in a reading worker)."""
     plans = plan(scheme)
     issues = list(checked.issues)
-    units = [
-        _score_unit(scheme, plans, unit.id, unit.name, checked.values, checked.rejected, where or {}, issues,
-                    report_missing)
-        for unit in scheme.units
-    ]
+    units = []
+    for unit in scheme.units:
+        if scored and unit.id in scored:
+            done, unit_issues = scored[unit.id]
+            units.append(done)
+            issues += unit_issues
+        else:
+            units.append(_score_unit(scheme, plans, unit.id, unit.name, checked.values, checked.rejected,
+                                     where or {}, issues, report_missing))
     _rank(units)
     units.sort(key=lambda u: (u.rank, u.id))
     return Result(scheme, units, issues, checked.values)
+
+
+def score_unit(
+    scheme: Scheme,
+    plans: list[ItemPlan],
+    unit_id: str,
+    checked: Checked,
+    where: Mapping[str, dict[str, str]],
+    report_missing: bool | Callable[[str], bool] = True,
+) -> tuple[UnitResult, list[Issue]]:
+    """One unit, unranked: what score_checked does for each unit, for a caller that has the unit's values
+    alone (a self-evaluation return read in a worker process)."""
+    issues: list[Issue] = []
+    result = _score_unit(scheme, plans, unit_id, scheme.unit_name(unit_id), checked.values, checked.rejected,
+                         where, issues, report_missing)
+    return result, issues
 
 
 def score(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qwb.engine import Checked, KeyIndex, check_entries
+from qwb.engine import Checked, ItemPlan, KeyIndex, check_entries, plan, score_unit
 from qwb.files import sha256
 from qwb.guard import DEFAULT_LIMITS, Limits, inspect, sheet_parts
 from qwb.issues import Issue, make
@@ -46,6 +46,8 @@ class ReturnFile:
     status: str = "accepted"
     rows_read: int = 0
     checked: Checked = field(default_factory=Checked)
+    #: a self-evaluation return's unit, scored where the file was read (see engine.score_unit)
+    unit_score: tuple[Any, list[Issue]] | None = None
 
     @property
     def template(self) -> str:
@@ -81,6 +83,7 @@ class Expectations:
         self._keys: dict[tuple[str, str], list[str]] = {}
         self._sets: dict[tuple[str, str], set[str]] = {}
         self._index: KeyIndex | None = None
+        self._plans: list[ItemPlan] | None = None
 
     def keys(self, template: tuple[str, str]) -> list[str]:
         if template not in self._keys:
@@ -93,9 +96,15 @@ class Expectations:
         return self._sets[template]
 
     @property
+    def plans(self) -> list[ItemPlan]:
+        if self._plans is None:
+            self._plans = plan(self.scheme)
+        return self._plans
+
+    @property
     def index(self) -> KeyIndex:
         if self._index is None:
-            self._index = KeyIndex(self.scheme)
+            self._index = KeyIndex(self.scheme, self.plans)
         return self._index
 
     def infer(self, keys: set[str], label: str) -> tuple[str, str] | None:
@@ -209,6 +218,10 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
     rf.filled_date = _filled_date(rows, identity)
     _check_keys(rf, expect)
     rf.checked = check_entries(scheme, rf.entries, rf.where, expect.index)
+    if rf.kind == "unit":
+        reported = expect.key_set((rf.kind, rf.assignee))
+        rf.unit_score = score_unit(scheme, expect.plans, rf.assignee, rf.checked, rf.where,
+                                   lambda k: k in reported)
     return rf
 
 

@@ -149,7 +149,10 @@ class Scheme:
         return self.periods[-1]
 
     def unit_name(self, unit_id: str) -> str:
-        return {u.id: u.name for u in self.units}.get(unit_id, unit_id)
+        cached = self.__dict__.get("_unit_names")
+        if cached is None or cached[0] is not self.units or len(cached[1]) != len(self.units):
+            cached = self.__dict__["_unit_names"] = (self.units, {u.id: u.name for u in self.units})
+        return cached[1].get(unit_id, unit_id)
 
     def department_name(self, dept_id: str) -> str:
         return {d.id: d.name for d in self.departments}.get(dept_id, dept_id)
