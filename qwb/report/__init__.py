@@ -1,4 +1,12 @@
-"""The ranking workbook (xlsxwriter). Text from returns is always written as text, never as a formula."""
+"""The ranking workbook `qwb consolidate --out` writes (xlsxwriter), one module per sheet.
+
+总排名 (with charts), 指标得分, 部门 (部门得分 when one place is assessed),
+校验问题, 提交情况, 原始数据, 自评与核查 (when both kinds came back), 方案.
+
+No text from a return is ever written as a formula or a link: every string
+goes through ``write_string`` and the workbook converts nothing on its own.
+The same consolidation gives the same bytes.
+"""
 
 from __future__ import annotations
 
@@ -8,55 +16,54 @@ from typing import Any
 
 import xlsxwriter
 
-from qwb.engine import as_number
-from qwb.files import write_atomic
+from qwb import __version__
+from qwb.files import OutputError, write_atomic
+from qwb.report import compare, departments, matrix, problems, ranking, raw, scheme_sheet, submissions
+from qwb.report.base import Report
 
-SEVERITY = {"error": "错误", "warning": "警告"}
-STATUS = {"accepted": "采用", "rejected": "拒收", "superseded": "已替代"}
+WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False, "nan_inf_to_errors": False}
+
+
+def build_report(c: Any, out: Path) -> bytes:
+    """The ranking workbook as .xlsx bytes; ``out`` is where it will be saved (links to returns are relative)."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    r = Report(c, workbook, Path(out))
+    workbook.set_properties({
+        "title": f"{r.heading}结果",
+        "subject": "质量工作考核排名",
+        "author": c.scheme.issuer or "qwb",
+        "company": c.scheme.issuer or "",
+        "comments": f"qwb {__version__}，方案 {c.scheme.id}（指纹 {c.scheme.fingerprint()}）",
+        "created": r.created(),
+    })
+    workbook.set_calc_mode("auto")
+    ranking.write(r)
+    matrix.write(r)
+    departments.write(r)
+    problems.write(r)
+    submissions.write(r)
+    raw.write(r)
+    if c.self_result is not None:
+        compare.write(r)
+    scheme_sheet.write(r)
+    workbook.close()
+    return buffer.getvalue()
 
 
 def write_report(c: Any, out: Path) -> None:
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                      "strings_to_numbers": False})
-    header = wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "white", "border": 1, "font_name": "宋体"})
-    text = wb.add_format({"border": 1, "font_name": "宋体"})
-    _ranking(wb.add_worksheet("总排名"), c, header, text)
-    _issues(wb.add_worksheet("校验问题"), c, header, text)
-    _returns(wb.add_worksheet("提交情况"), c, header, text)
-    wb.close()
-    write_atomic(Path(out), buffer.getvalue())
+    """Write the ranking workbook atomically: a file that cannot be written leaves the previous one intact."""
+    out = Path(out)
+    data = build_report(c, out)
+    try:
+        write_atomic(out, data)
+    except OutputError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise OutputError(f"无法写入排名工作簿“{out}”：{reason}。请检查路径是否正确、文件夹是否可写，"
+                          "或文件是否正在 Excel/WPS 中打开。") from exc
 
 
-def _table(ws: Any, heads: list[str], rows: list[list[Any]], header: Any, text: Any) -> None:
-    for col, name in enumerate(heads):
-        ws.write_string(0, col, name, header)
-        ws.set_column(col, col, max(8, len(name) * 2 + 2))
-    for r, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                ws.write_number(r, col, value, text)
-            else:
-                ws.write_string(r, col, "" if value is None else str(value), text)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(heads) - 1)
-
-
-def _ranking(ws: Any, c: Any, header: Any, text: Any) -> None:
-    d = c.scheme.decimals
-    rows = [[u.rank, u.name, as_number(u.total, d), u.grade, as_number(u.base, d), as_number(u.bonus, d),
-             as_number(u.deduction, d), "是" if u.veto else "否", "是" if u.complete else "否"] for u in c.result.units]
-    _table(ws, ["名次", "单位", "总分", "等次", "基本分", "加分", "扣分", "否决", "填报完整"], rows, header, text)
-
-
-def _issues(ws: Any, c: Any, header: Any, text: Any) -> None:
-    rows = [[SEVERITY.get(i.severity, i.severity), i.code, i.file, i.sheet, i.cell, i.unit, i.indicator, i.message]
-            for i in c.issues]
-    _table(ws, ["级别", "代码", "文件", "工作表", "单元格", "单位", "指标", "说明"], rows, header, text)
-
-
-def _returns(ws: Any, c: Any, header: Any, text: Any) -> None:
-    rows = [[r["file"], r["assignee"], STATUS.get(r["status"], r["status"]), r["filled_date"] or "", r["sha256"]]
-            for r in c.return_rows()]
-    rows += [["（未提交）", a, "未提交", "", ""] for a in c.missing]
-    _table(ws, ["文件", "填报单位", "状态", "填报日期", "SHA-256"], rows, header, text)
+__all__ = ["OutputError", "build_report", "write_report"]

@@ -1,0 +1,216 @@
+"""部门: who returned what, with how many errors and how much filled in.
+
+When a scheme assesses one place (永州, 铁岭), the departments are what is
+compared: each lead department's score against its full marks (得分率), ranked,
+with a chart; the sheet is then called 部门得分.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from qwb.engine import competition_ranks
+from qwb.report.base import (
+    ERROR_COLOR,
+    KIND,
+    WARNING_COLOR,
+    Column,
+    Report,
+    chart_font,
+    fit_width,
+    header_row,
+    page_setup,
+    put,
+    sheet_ref,
+    title_block,
+    with_widths,
+)
+from qwb.returns import Expectations
+from qwb.values import is_blank
+
+SHEET, SCORE_SHEET = "部门", "部门得分"
+HEADER = 2
+FIRST = HEADER + 1
+STATUS_COLUMNS = [
+    Column("类型", 8), Column("部门（单位）", 18), Column("负责指标", 6.5), Column("提交情况", 20),
+    Column("采用的文件", 30), Column("填报日期", 10), Column("应填项", 6.5), Column("已填项", 6.5),
+    Column("填报率", 7), Column("错误", 5.5), Column("警告", 5.5),
+]
+SCORE_COLUMNS = [Column("名次", 5), Column("满分", 6.5), Column("得分", 7), Column("得分率", 7.5),
+                 Column("加分", 5.5), Column("扣分", 5.5)]
+#: one assessed place: the scorecard first, then how each department returned
+SINGLE_COLUMNS = SCORE_COLUMNS[:1] + STATUS_COLUMNS[1:3] + SCORE_COLUMNS[1:] + STATUS_COLUMNS[3:]
+
+
+@dataclass
+class Assignment:
+    """One template that was sent out, and what came back."""
+
+    kind: str
+    id: str
+    name: str
+    items: int
+    expected: int
+    files: list[Any] = field(default_factory=list)
+    accepted: Any = None
+    filled: int = 0
+    errors: int = 0
+    warnings: int = 0
+    # the department scorecard (one assessed place only)
+    points: Decimal = Decimal(0)
+    score: Decimal = Decimal(0)
+    bonus: Decimal = Decimal(0)
+    deduction: Decimal = Decimal(0)
+    rank: int | None = None
+
+    @property
+    def rate(self) -> Decimal | None:
+        return self.score / self.points if self.points else None
+
+    @property
+    def share(self) -> float | None:
+        return self.filled / self.expected if self.expected and self.accepted is not None else None
+
+
+def kinds_in_play(c: Any, expect: Expectations) -> list[str]:
+    """The kinds of template expected back: those received, and those of the missing ones."""
+    kinds = {rf.kind for rf in c.returns if rf.kind and rf.status != "rejected"}
+    kinds |= {kind for kind, ident in expect.assignees if ident in c.missing}
+    return [k for k in ("department", "unit") if k in kinds] or ["department"]
+
+
+def assignments(r: Report) -> list[Assignment]:
+    expect = Expectations(r.scheme)
+    out = []
+    for kind in kinds_in_play(r.c, expect):
+        for (k, ident), who in expect.assignees.items():
+            if k != kind:
+                continue
+            keys = expect.key_set((k, ident))
+            items = len([i for i in r.scheme.indicators if kind == "unit" or i.department == ident])
+            a = Assignment(kind, ident, who.name, items, len(keys))
+            a.files = [rf for rf in r.c.returns if (rf.kind, rf.assignee) == (kind, ident)]
+            a.accepted = next((rf for rf in a.files if rf.status == "accepted"), None)
+            if a.accepted is not None:
+                a.filled = sum(1 for key in keys if not is_blank(a.accepted.entries.get(key)))
+                found = [i for i in r.c.issues if i.file == a.accepted.name]
+                a.errors = sum(1 for i in found if i.severity == "error")
+                a.warnings = len(found) - a.errors
+            out.append(a)
+    return out
+
+
+def scorecard(r: Report, rows: list[Assignment]) -> list[Assignment]:
+    """Each department's score on the items it leads, in the one assessed place; ranked by 得分率."""
+    unit = r.c.result.units[0]
+    departments = [a for a in rows if a.kind == "department"]
+    for a in departments:
+        for ind in r.scheme.indicators:
+            if ind.department != a.id:
+                continue
+            item = unit.items[ind.id]
+            if ind.role == "bonus":
+                a.bonus += item.score
+            elif ind.role == "deduction":
+                a.deduction -= item.score
+            elif not item.na:
+                a.points += ind.points
+                a.score += item.score
+    rated = [a for a in departments if a.rate is not None]
+    for a, rank in zip(rated, competition_ranks([a.rate or Decimal(0) for a in rated])):
+        a.rank = rank
+    order = {id(a): n for n, a in enumerate(departments)}
+    departments.sort(key=lambda a: (a.rank is None, a.rank or 0, order[id(a)]))
+    return departments + [a for a in rows if a.kind != "department"]
+
+
+def write(r: Report) -> None:
+    rows = assignments(r)
+    single = len(r.c.result.units) == 1
+    if single:
+        rows = scorecard(r, rows)
+    columns = SINGLE_COLUMNS if single else STATUS_COLUMNS
+    name = SCORE_SHEET if single else SHEET
+    ws = r.workbook.add_worksheet(name)
+    unit = r.c.result.units[0].name if single else ""
+    title = f"{unit}各牵头部门得分（得分率排名）" if single else "各部门填报情况"
+    subtitle = ("得分率 = 部门牵头的基本指标得分 ÷ 满分（合理缺项不计）；加分、扣分项单列，不计入得分率。"
+                if single else "填报率 = 已填项 ÷ 应填项（按采用的文件计）；错误、警告见“校验问题”表。")
+    title_block(r, ws, f"{r.heading}{title}", subtitle, len(columns))
+    names = [a.accepted.name for a in rows if a.accepted is not None]
+    columns = with_widths(columns, 采用的文件=fit_width(names, 16, 56))
+    header_row(r, ws, HEADER, columns)
+    col = {c.name: i for i, c in enumerate(columns)}
+    for i, a in enumerate(rows):
+        _row(r, ws, FIRST + i, a, col)
+    last_row = FIRST + len(rows) - 1
+    if rows:
+        ws.autofilter(HEADER, 0, last_row, len(columns) - 1)
+        for rate_col in ("填报率", "得分率"):
+            if rate_col in col:
+                ws.conditional_format(FIRST, col[rate_col], last_row, col[rate_col], {
+                    "type": "data_bar", "bar_color": "#9BC2E6", "min_type": "num", "min_value": 0,
+                    "max_type": "num", "max_value": 1, "bar_solid": True})
+    if single and any(a.rank for a in rows):
+        last_row = _chart(r, ws, rows, col, last_row)
+    ws.freeze_panes(FIRST, 2)
+    page_setup(r, ws, repeat=HEADER, last_row=last_row, last_col=len(columns) - 1)
+
+
+def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> None:
+    st = r.styles
+    cell = st.cell()
+    missing = a.accepted is None
+    if "类型" in col:
+        put(ws, row, col["类型"], KIND[a.kind], cell)
+    put(ws, row, col["部门（单位）"], a.name, cell)
+    put(ws, row, col["负责指标"], a.items, st.cell(align="center"))
+    if "名次" in col:
+        put(ws, row, col["名次"], a.rank, st.cell(align="center", bold=True))
+        put(ws, row, col["满分"], float(a.points) if a.points else None, st.cell(num_format="0.##"))
+        put(ws, row, col["得分"], r.num(a.score) if a.points else None, st.number(r.decimals))
+        put(ws, row, col["得分率"], float(a.rate) if a.rate is not None else None, st.cell(num_format="0.0%"))
+        put(ws, row, col["加分"], r.num(a.bonus) if a.bonus else None, st.cell(num_format="0.##"))
+        put(ws, row, col["扣分"], r.num(a.deduction) if a.deduction else None, st.cell(num_format="0.##"))
+    superseded = sum(1 for rf in a.files if rf.status == "superseded")
+    status = "未提交" if missing else "已提交" + (f"（{superseded} 份旧版已替代）" if superseded else "")
+    put(ws, row, col["提交情况"], status, st.cell(font_color=ERROR_COLOR, bold=True) if missing else cell)
+    put(ws, row, col["采用的文件"], "" if missing else a.accepted.name, cell)
+    date = a.accepted.filled_date if not missing else None
+    put(ws, row, col["填报日期"], date.isoformat() if date else "", st.cell(align="center"))
+    put(ws, row, col["应填项"], a.expected, st.cell(align="center"))
+    put(ws, row, col["已填项"], None if missing else a.filled, st.cell(align="center"))
+    put(ws, row, col["填报率"], a.share, st.cell(num_format="0%", align="center"))
+    put(ws, row, col["错误"], None if missing else a.errors,
+        st.cell(align="center", font_color=ERROR_COLOR, bold=True) if a.errors else st.cell(align="center"))
+    put(ws, row, col["警告"], None if missing else a.warnings,
+        st.cell(align="center", font_color=WARNING_COLOR) if a.warnings else st.cell(align="center"))
+
+
+def _chart(r: Report, ws: Any, rows: list[Assignment], col: dict[str, int], last_row: int) -> int:
+    """得分率 by department, rank 1 at the top."""
+    rated = [a for a in rows if a.rank is not None]
+    first, last = FIRST, FIRST + len(rated) - 1
+    chart = r.workbook.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": sheet_ref(SCORE_SHEET, HEADER, col["得分率"]),
+        "categories": sheet_ref(SCORE_SHEET, first, col["部门（单位）"], last),
+        "values": sheet_ref(SCORE_SHEET, first, col["得分率"], last),
+        "fill": {"color": "#4472C4"}, "gap": 50,
+        "data_labels": {"value": True, "num_format": "0.0%", "font": chart_font(8)},
+    })
+    chart.set_title({"name": "各牵头部门得分率", "name_font": chart_font(12, bold=True), "overlay": False})
+    chart.set_x_axis({"min": 0, "max": 1, "major_unit": 0.2, "num_format": "0%", "num_font": chart_font(9),
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_y_axis({"reverse": True, "num_font": chart_font(9), "major_tick_mark": "none"})
+    chart.set_legend({"none": True})
+    chart.set_chartarea({"border": {"color": "#D9D9D9"}})
+    width = sum(int(c.width * 7 + 5) for c in SINGLE_COLUMNS[:9])
+    height = max(240, 26 * len(rated) + 90)
+    chart.set_size({"width": width, "height": height})
+    at = last_row + 2
+    ws.insert_chart(at, 0, chart, {"object_position": 3})
+    return at + math.ceil(height / 20)

@@ -1,0 +1,110 @@
+"""指标得分: every unit's score on every indicator, under a full-marks row, as a heat map."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from qwb.report.base import HEAT, NA_FILL, Report, merge, page_setup, put, title_block
+from qwb.rules import DeductRule
+
+SHEET = "指标得分"
+CATEGORY_ROW, ID_ROW, TITLE_ROW, FULL_ROW = 2, 3, 4, 5
+FIRST = FULL_ROW + 1
+LEFT = ["名次", "被考核单位", "总分"]
+ITEM_WIDTH = 7
+NA_TEXT = "缺项"
+
+
+def write(r: Report) -> None:
+    ws = r.workbook.add_worksheet(SHEET)
+    indicators = r.scheme.indicators
+    units = r.c.result.units
+    first_item = len(LEFT)
+    last_col = first_item + len(indicators) - 1
+    title_block(r, ws, f"{r.heading}指标得分", _legend(r), min(last_col + 1, 16))
+    _headers(r, ws, first_item)
+    for i, u in enumerate(units):
+        _unit_row(r, ws, FIRST + i, u, first_item)
+    last_row = FIRST + len(units) - 1
+    if units:
+        for k, ind in enumerate(indicators):
+            _heat_map(ws, first_item + k, last_row, ind, units)
+    ws.freeze_panes(FIRST, first_item)
+    page_setup(r, ws, repeat=None, last_row=max(last_row, FULL_ROW), last_col=last_col)
+    ws.repeat_rows(CATEGORY_ROW, FULL_ROW)
+
+
+def _legend(r: Report) -> str:
+    return ("每列按该指标的分值着色：0 分为红，一半为黄，满分为绿（扣分项：扣得越多越红）；"
+            f"灰色“{NA_TEXT}”为合理缺项，不计入参评满分。多个时间节点的指标为按方案汇总后的得分。")
+
+
+def _headers(r: Report, ws: Any, first_item: int) -> None:
+    st = r.styles
+    head = st.header()
+    for col, name in enumerate(LEFT):
+        merge(ws, CATEGORY_ROW, col, TITLE_ROW, col, name, head)
+        ws.set_column(col, col, 5 if col == 0 else (13 if col == 1 else 8))
+    indicators = r.scheme.indicators
+    start = 0
+    for k in range(1, len(indicators) + 1):  # one merged 类别 cell per run of items under the same top category
+        top = indicators[start].path[0] if indicators[start].path else ""
+        if k == len(indicators) or (indicators[k].path[0] if indicators[k].path else "") != top:
+            merge(ws, CATEGORY_ROW, first_item + start, CATEGORY_ROW, first_item + k - 1, top or "（未分类）", head)
+            start = k
+    small = st.header(font_size=8, valign="top")
+    longest = 0
+    for k, ind in enumerate(indicators):
+        col = first_item + k
+        ws.set_column(col, col, ITEM_WIDTH)
+        ws.write_string(ID_ROW, col, ind.id, st.header())
+        ws.write_string(TITLE_ROW, col, ind.title, small)
+        longest = max(longest, len(ind.title))
+    ws.set_row(CATEGORY_ROW, 30)
+    ws.set_row(TITLE_ROW, min(12 * math.ceil(longest / 4) + 8, 170))
+    full = st.cell(bold=True, bg_color="#DDEBF7", num_format="0.##")
+    merge(ws, FULL_ROW, 0, FULL_ROW, 1, "满分", st.cell(bold=True, bg_color="#DDEBF7", align="center"))
+    put(ws, FULL_ROW, 2, float(r.scheme.scale), full)
+    for k, ind in enumerate(indicators):
+        if ind.role == "deduction":
+            put(ws, FULL_ROW, first_item + k, float(ind.points), st.cell(bold=True, bg_color="#DDEBF7",
+                                                                       num_format='"扣分项"'))
+        elif ind.role == "bonus":
+            put(ws, FULL_ROW, first_item + k, float(ind.points), st.cell(bold=True, bg_color="#DDEBF7",
+                                                                       num_format='"+"0.##'))
+        else:
+            put(ws, FULL_ROW, first_item + k, float(ind.points), full)
+
+
+def _unit_row(r: Report, ws: Any, row: int, unit: Any, first_item: int) -> None:
+    st = r.styles
+    put(ws, row, 0, unit.rank, st.cell(align="center"))
+    put(ws, row, 1, unit.name, st.cell())
+    put(ws, row, 2, r.num(unit.total), st.number(r.decimals, bold=True))
+    score_format = st.cell(num_format="0.##")
+    na_format = st.cell(bg_color=NA_FILL, font_color="#7F7F7F", align="center")
+    for k, ind in enumerate(r.scheme.indicators):
+        item = unit.items[ind.id]
+        if item.na:
+            put(ws, row, first_item + k, NA_TEXT, na_format)
+        else:
+            put(ws, row, first_item + k, r.num(item.score), score_format)
+
+
+def _heat_map(ws: Any, col: int, last_row: int, ind: Any, units: list[Any]) -> None:
+    if ind.role == "deduction":
+        cap = ind.rule.cap if isinstance(ind.rule, DeductRule) else None
+        worst = min((u.items[ind.id].score for u in units), default=Decimal(0))
+        low, high = float(-(cap or 0) or worst or -1), 0.0
+    else:
+        low, high = 0.0, float(ind.points)
+    if high <= low:
+        return
+    ws.conditional_format(FIRST, col, last_row, col, {
+        "type": "3_color_scale",
+        "min_type": "num", "min_value": low, "min_color": HEAT[0],
+        "mid_type": "num", "mid_value": (low + high) / 2, "mid_color": HEAT[1],
+        "max_type": "num", "max_value": high, "max_color": HEAT[2],
+    })

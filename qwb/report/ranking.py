@@ -1,0 +1,391 @@
+"""总排名: the ranking table with its arithmetic, grade colours, and the charts leaders look at."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from qwb.report.base import (
+    CHART_FONT,
+    Column,
+    Report,
+    chart_font,
+    header_row,
+    merge,
+    page_setup,
+    points_text,
+    put,
+    sheet_ref,
+    title_block,
+)
+
+SHEET = "总排名"
+HEADER = 2  # 0-based row of the table's header
+FIRST = HEADER + 1
+#: the fixed columns; category subtotals follow
+COLUMNS = [
+    Column("名次", 5), Column("被考核单位", 13), Column("总分", 8), Column("等次", 6),
+    Column("基本分实得", 8.5), Column("参评满分", 8), Column("折算基本分", 8.5), Column("加分", 6), Column("扣分", 6),
+    Column("一票否决", 6.5), Column("填报完整", 8),
+]
+COL = {c.name: i for i, c in enumerate(COLUMNS)}
+CATEGORY_WIDTH = 10
+CATEGORY_COLORS = ["#4472C4", "#70AD47", "#FFC000", "#5B9BD5", "#A5A5A5", "#9E480E", "#264478", "#636363"]
+#: colours light enough to need dark labels
+LIGHT = {"#FFC000", "#A5A5A5", "#5B9BD5"}
+PX_PER_ROW = 20
+#: with more units than this the table runs over a page and its header is repeated
+REPEAT_FROM = 24
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things are on the sheet (0-based rows and columns)."""
+
+    n: int
+    categories: list[str]
+    last_col: int
+    note_row: int
+    dist_row: int  # header row of the grade distribution table
+    chart_row: int
+    data_col: int  # first column of the chart data, right of the print area
+
+    @property
+    def last_unit_row(self) -> int:
+        return FIRST + self.n - 1
+
+    def category_col(self, i: int) -> int:
+        return len(COLUMNS) + i
+
+
+def categories(r: Report) -> list[str]:
+    """The top-level categories of the base items, in scheme order."""
+    return list(dict.fromkeys(i.path[0] if i.path else "" for i in r.scheme.base_indicators))
+
+
+def category_points(r: Report) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for ind in r.scheme.base_indicators:
+        top = ind.path[0] if ind.path else ""
+        out[top] = out.get(top, Decimal(0)) + ind.points
+    return out
+
+
+def write(r: Report) -> None:
+    ws = r.workbook.add_worksheet(SHEET)
+    units = r.c.result.units
+    cats = categories(r)
+    n = len(units)
+    last_col = len(COLUMNS) + len(cats) - 1
+    note_row = FIRST + n + 1
+    dist_row = note_row + 3
+    chart_row = dist_row + len(r.scheme.grades) + 3
+    layout = Layout(n, cats, last_col, note_row, dist_row, chart_row, last_col + 2)
+    title_block(r, ws, f"{r.heading}结果排名", _subtitle(r), last_col + 1)
+    _table(r, ws, layout)
+    _notes(r, ws, layout)
+    last_row = _distribution(r, ws, layout) if r.scheme.grades else note_row + 1
+    if n > 1:
+        last_row = _charts(r, ws, layout)
+    elif n == 1:
+        last_row = _single_unit(r, ws, layout)
+    ws.freeze_panes(FIRST, 2)
+    page_setup(r, ws, repeat=HEADER if n > REPEAT_FROM else None, last_row=last_row, last_col=last_col)
+    if n > 1:
+        ws.set_h_pagebreaks([layout.chart_row - 1])
+    ws.activate()
+
+
+def _subtitle(r: Report) -> str:
+    s = r.scheme
+    parts = [f"基本分折算为 {points_text(s.scale)} 分"]
+    if s.bonus_cap is not None:
+        parts.append(f"加分最多 {points_text(s.bonus_cap)} 分")
+    if s.deduction_cap is not None:
+        parts.append(f"扣分最多 {points_text(s.deduction_cap)} 分")
+    if s.grades:
+        bands = "，".join(f"{g.name} ≥{points_text(g.min)}" if g.min > 0 else g.name for g in s.grades)
+        parts.append(f"等次：{bands}")
+    if s.veto_grade:
+        parts.append(f"一票否决为 {s.veto_grade}")
+    basis = "按评价部门核查结果计分" if r.c.mode == "verified" else "按被考核单位自评计分（未收到评价部门填报）"
+    return "；".join(parts) + f"。{basis}。"
+
+
+def _table(r: Report, ws: Any, layout: Layout) -> None:
+    st = r.styles
+    points = category_points(r)
+    columns = COLUMNS + [Column(f"{c or '（未分类）'}（{points_text(points[c])}分）", CATEGORY_WIDTH)
+                         for c in layout.categories]
+    header_row(r, ws, HEADER, columns, height=42)
+    for i, u in enumerate(r.c.result.units):
+        row = FIRST + i
+        fill, _bar = r.grade_fills.get(u.grade, ("#FFFFFF", ""))
+        band = {"bg_color": "#F7F9FC"} if i % 2 else {}
+        put(ws, row, COL["名次"], u.rank, st.cell(align="center", bold=True, **band))
+        put(ws, row, COL["被考核单位"], u.name, st.cell(**band))
+        put(ws, row, COL["总分"], r.num(u.total), st.number(r.decimals, bold=True, **band))
+        put(ws, row, COL["等次"], u.grade, st.cell(align="center", bold=True, bg_color=fill))
+        put(ws, row, COL["基本分实得"], float(u.base_raw), st.cell(num_format="0.00##", **band))
+        put(ws, row, COL["参评满分"], float(u.base_max), st.cell(num_format="0.##", **band))
+        put(ws, row, COL["折算基本分"], r.num(u.base), st.number(r.decimals, **band))
+        put(ws, row, COL["加分"], r.num(u.bonus), st.number(r.decimals, **band))
+        put(ws, row, COL["扣分"], r.num(u.deduction), st.number(r.decimals, **band))
+        veto_text = "、".join(v for v, hit in u.vetoes.items() if hit)
+        put(ws, row, COL["一票否决"], f"是（{veto_text}）" if u.veto else "否",
+            st.cell(align="center", font_color="#C00000", bold=True) if u.veto else st.cell(align="center", **band))
+        complete = "完整" if u.complete else f"缺 {len(u.missing)} 项"
+        put(ws, row, COL["填报完整"], complete,
+            st.cell(align="center", **band) if u.complete else st.cell(align="center", font_color="#B26B00", bold=True))
+        for j, cat in enumerate(layout.categories):
+            put(ws, row, layout.category_col(j), r.num(u.categories.get(cat, Decimal(0))),
+                st.number(r.decimals, **band))
+    if layout.n:
+        ws.autofilter(HEADER, 0, layout.last_unit_row, layout.last_col)
+
+
+def _notes(r: Report, ws: Any, layout: Layout) -> None:
+    s = r.scheme
+    text = (f"折算基本分 = 基本分实得 × {points_text(s.scale)} ÷ 参评满分（标为合理缺项的指标不计入参评满分）；"
+            f"总分 = 折算基本分 + 加分 − 扣分，四舍五入保留 {s.decimals} 位小数；名次按总分从高到低，同分同名次。"
+            "分类得分为各一级指标下基本分实得之和（未折算）。")
+    merge(ws, layout.note_row, 0, layout.note_row, layout.last_col, text,
+                   r.styles.get(text_wrap=True, font_size=9, font_color="#595959", valign="top"))
+    ws.set_row(layout.note_row, 30)
+
+
+def _distribution(r: Report, ws: Any, layout: Layout) -> int:
+    """The grade distribution table (also the data of the distribution chart); returns its last row."""
+    st = r.styles
+    row = layout.dist_row
+    ws.write_string(row - 1, 0, "等次分布", st.get(bold=True, font_size=11))
+    ws.write_string(row, 1, "等次", st.header())
+    merge(ws, row, 2, row, 4, "分数线", st.header())
+    ws.write_string(row, 5, "单位数", st.header())
+    ws.write_string(row, 6, "占比", st.header())
+    units = r.c.result.units
+    grades = r.scheme.grades
+    for i, g in enumerate(grades):
+        count = sum(1 for u in units if u.grade == g.name)
+        upper = grades[i - 1].min if i else None
+        band = f"≥{points_text(g.min)}" + (f" 且 <{points_text(upper)}" if upper is not None else "")
+        if r.scheme.veto_grade == g.name:
+            band += "，或一票否决"
+        fill, _bar = r.grade_fills.get(g.name, ("#FFFFFF", ""))
+        put(ws, row + 1 + i, 1, g.name, st.cell(align="center", bold=True, bg_color=fill))
+        merge(ws, row + 1 + i, 2, row + 1 + i, 4, band, st.cell())
+        put(ws, row + 1 + i, 5, count, st.cell(align="center"))
+        put(ws, row + 1 + i, 6, count / len(units) if units else 0, st.cell(num_format="0%", align="center"))
+    return row + len(grades)
+
+
+def _threshold_data(r: Report, ws: Any, layout: Layout) -> list[tuple[int, str, str]]:
+    """Columns right of the print area holding each grade line (one value per unit, as a line series needs);
+    returns (column, grade, bar colour) for each grade above zero."""
+    st = r.styles
+    lines = [g for g in r.scheme.grades if g.min > 0]
+    out = []
+    if lines:
+        ws.write_string(HEADER - 1, layout.data_col, "图表数据：等次分数线", st.get(font_color="#7F7F7F"))
+    for k, g in enumerate(lines):
+        col = layout.data_col + k
+        ws.set_column(col, col, 11)
+        ws.write_string(HEADER, col, f"{g.name}（{points_text(g.min)}分）", st.header())
+        for i in range(layout.n):
+            ws.write_number(FIRST + i, col, float(g.min), st.cell(font_color="#7F7F7F"))
+        out.append((col, g.name, r.grade_fills.get(g.name, ("", "#7F7F7F"))[1]))
+    return out
+
+
+def _widths_px(layout: Layout) -> int:
+    widths = [c.width for c in COLUMNS] + [CATEGORY_WIDTH] * len(layout.categories)
+    return sum(int(w * 7 + 5) for w in widths)
+
+
+def _charts(r: Report, ws: Any, layout: Layout) -> int:
+    """Totals with grade lines (full width), then category stacks and the grade distribution side by side."""
+    width = max(_widths_px(layout), 760)
+    top_height, bottom_height = int(width * 0.33), int(width * 0.29)
+    totals = _totals_chart(r, ws, layout)
+    totals.set_size({"width": width, "height": top_height})
+    ws.insert_chart(layout.chart_row, 0, totals, {"object_position": 3})
+    below = layout.chart_row + math.ceil(top_height / PX_PER_ROW) + 1
+    stacks = _category_chart(r, layout)
+    if r.scheme.grades:
+        stacks.set_size({"width": int(width * 0.62), "height": bottom_height})
+        dist = _distribution_chart(r, layout)
+        dist.set_size({"width": width - int(width * 0.62) - 8, "height": bottom_height})
+        ws.insert_chart(below, 0, stacks, {"object_position": 3})
+        ws.insert_chart(below, 0, dist, {"x_offset": int(width * 0.62) + 8, "object_position": 3})
+    else:
+        stacks.set_size({"width": width, "height": bottom_height})
+        ws.insert_chart(below, 0, stacks, {"object_position": 3})
+    return below + math.ceil(bottom_height / PX_PER_ROW)
+
+
+def _title(text: str, size: float = 12) -> dict[str, Any]:
+    return {"name": text, "name_font": chart_font(size, bold=True), "overlay": False}
+
+
+def _category_axis(n: int) -> dict[str, Any]:
+    rotation = -45 if n > 8 else 0
+    return {"num_font": chart_font(9 if n <= 15 else 8, rotation=rotation), "major_tick_mark": "none",
+            "line": {"color": "#A6A6A6"}}
+
+
+def _value_axis(maximum: float | None, major: float | None = None, name: str = "") -> dict[str, Any]:
+    axis: dict[str, Any] = {"min": 0, "num_font": chart_font(9), "major_gridlines": {
+        "visible": True, "line": {"color": "#E0E0E0", "width": 0.75}}, "line": {"none": True}}
+    if maximum is not None:
+        axis["max"] = maximum
+    if major is not None:
+        axis["major_unit"] = major
+    if name:
+        axis["name"] = name
+        axis["name_font"] = chart_font(9, bold=False)
+    return axis
+
+
+def _top_of_scale(r: Report) -> float:
+    top = float(r.scheme.scale + (r.scheme.bonus_cap or 0))
+    highest = max((float(u.total) for u in r.c.result.units), default=0.0)
+    return math.ceil(max(top, highest, 1) / 10) * 10
+
+
+def _totals_chart(r: Report, ws: Any, layout: Layout) -> Any:
+    wb, n = r.workbook, layout.n
+    names = sheet_ref(SHEET, FIRST, COL["被考核单位"], layout.last_unit_row)
+    chart = wb.add_chart({"type": "column"})
+    points = [{"fill": {"color": r.grade_fills.get(u.grade, ("", "#4472C4"))[1]}, "border": {"none": True}}
+              for u in r.c.result.units]
+    labels = {"value": True, "position": "inside_end", "font": chart_font(8 if n <= 12 else 7, color="#FFFFFF",
+                                                                           bold=True),
+              "num_format": "0." + "0" * r.decimals if r.decimals else "0"}
+    chart.add_series({
+        "name": sheet_ref(SHEET, HEADER, COL["总分"]),
+        "categories": names,
+        "values": sheet_ref(SHEET, FIRST, COL["总分"], layout.last_unit_row),
+        "points": points,
+        "data_labels": labels if n <= 20 else {},
+        "gap": 60 if n <= 12 else 30,
+    })
+    lines = wb.add_chart({"type": "line"})
+    for col, _grade, color in _threshold_data(r, ws, layout):
+        lines.add_series({
+            "name": sheet_ref(SHEET, HEADER, col),
+            "categories": names,
+            "values": sheet_ref(SHEET, FIRST, col, layout.last_unit_row),
+            "line": {"color": color, "width": 1.5, "dash_type": "dash"},
+            "marker": {"type": "none"},
+        })
+    if lines.series:
+        chart.combine(lines)
+    chart.set_title(_title("总分排名（柱色为等次，虚线为等次分数线）"))
+    chart.set_x_axis(_category_axis(n))
+    chart.set_y_axis(_value_axis(_top_of_scale(r), 10))
+    if lines.series:  # the grade lines named in the legend; the bars need no entry
+        chart.set_legend({"position": "top", "font": chart_font(9), "delete_series": [0]})
+    else:
+        chart.set_legend({"none": True})
+    chart.set_chartarea({"border": {"color": "#D9D9D9"}})
+    return chart
+
+
+def _category_chart(r: Report, layout: Layout) -> Any:
+    n = layout.n
+    chart = r.workbook.add_chart({"type": "column", "subtype": "stacked"})
+    names = sheet_ref(SHEET, FIRST, COL["被考核单位"], layout.last_unit_row)
+    for j, _cat in enumerate(layout.categories):
+        col = layout.category_col(j)
+        color = CATEGORY_COLORS[j % len(CATEGORY_COLORS)]
+        chart.add_series({
+            "name": sheet_ref(SHEET, HEADER, col),
+            "categories": names,
+            "values": sheet_ref(SHEET, FIRST, col, layout.last_unit_row),
+            "fill": {"color": color},
+            "border": {"color": "#FFFFFF", "width": 0.5},
+            "gap": 50,
+            "data_labels": {"value": True, "position": "center", "num_format": "0.#",
+                            "font": chart_font(7, color="#262626" if color in LIGHT else "#FFFFFF")}
+            if n <= 10 and len(layout.categories) <= 6 else {},
+        })
+    total = float(sum(category_points(r).values()))
+    chart.set_title(_title("分类得分（未折算，按名次排列）", 11))
+    chart.set_x_axis(_category_axis(n))
+    chart.set_y_axis(_value_axis(math.ceil(max(total, 1) / 10) * 10, 20 if total > 60 else None))
+    chart.set_legend({"position": "bottom", "font": chart_font(8)})
+    chart.set_chartarea({"border": {"color": "#D9D9D9"}})
+    return chart
+
+
+def _distribution_chart(r: Report, layout: Layout) -> Any:
+    grades = r.scheme.grades
+    row = layout.dist_row
+    chart = r.workbook.add_chart({"type": "column"})
+    chart.add_series({
+        "name": sheet_ref(SHEET, row, 5),
+        "categories": sheet_ref(SHEET, row + 1, 1, row + len(grades)),
+        "values": sheet_ref(SHEET, row + 1, 5, row + len(grades)),
+        "points": [{"fill": {"color": r.grade_fills.get(g.name, ("", "#4472C4"))[1]}} for g in grades],
+        "data_labels": {"value": True, "position": "outside_end", "font": chart_font(9, bold=True)},
+        "gap": 80,
+    })
+    most = max((sum(1 for u in r.c.result.units if u.grade == g.name) for g in grades), default=1)
+    chart.set_title(_title("等次分布（单位数）", 11))
+    chart.set_x_axis({"num_font": chart_font(10, bold=True), "major_tick_mark": "none"})
+    chart.set_y_axis(_value_axis(most + 1, max(1, math.ceil((most + 1) / 5))))
+    chart.set_legend({"none": True})
+    chart.set_chartarea({"border": {"color": "#D9D9D9"}})
+    return chart
+
+
+def _single_unit(r: Report, ws: Any, layout: Layout) -> int:
+    """One assessed place: the categories against their full marks instead of a ranking chart."""
+    st = r.styles
+    unit = r.c.result.units[0]
+    row = (layout.dist_row + len(r.scheme.grades) + 3) if r.scheme.grades else layout.note_row + 3
+    ws.write_string(row - 1, 0, "分类得分", st.get(bold=True, font_size=11))
+    heads = ("类别", "参评满分", "得分", "得分率")
+    merge(ws, row, 0, row, 1, heads[0], st.header())
+    for k, name in enumerate(heads[1:]):
+        ws.write_string(row, 2 + k, name, st.header())
+    active = _category_active_points(r, unit)
+    cats = layout.categories
+    for i, cat in enumerate(cats):
+        got, full = unit.categories.get(cat, Decimal(0)), active.get(cat, Decimal(0))
+        merge(ws, row + 1 + i, 0, row + 1 + i, 1, cat or "（未分类）", st.cell())
+        put(ws, row + 1 + i, 2, float(full), st.cell(num_format="0.##"))
+        put(ws, row + 1 + i, 3, r.num(got), st.number(r.decimals))
+        put(ws, row + 1 + i, 4, float(got / full) if full else None, st.cell(num_format="0.0%"))
+    chart = r.workbook.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": sheet_ref(SHEET, row, 4),
+        "categories": sheet_ref(SHEET, row + 1, 0, row + len(cats)),
+        "values": sheet_ref(SHEET, row + 1, 4, row + len(cats)),
+        "fill": {"color": "#4472C4"}, "gap": 60,
+        "data_labels": {"value": True, "num_format": "0.0%", "font": chart_font(9)},
+    })
+    chart.set_title(_title(f"{unit.name} 各类指标得分率", 11))
+    chart.set_x_axis({"min": 0, "max": 1, "major_unit": 0.2, "num_format": "0%", "num_font": chart_font(9),
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_y_axis({"reverse": True, "num_font": chart_font(9), "major_tick_mark": "none"})
+    chart.set_legend({"none": True})
+    height = max(220, 50 * len(cats) + 90)
+    chart.set_size({"width": max(_widths_px(layout), 640), "height": height})
+    chart_row = row + len(cats) + 2
+    ws.insert_chart(chart_row, 0, chart, {"object_position": 3})
+    return chart_row + math.ceil(height / PX_PER_ROW)
+
+
+def _category_active_points(r: Report, unit: Any) -> dict[str, Decimal]:
+    out: dict[str, Decimal] = {}
+    for ind in r.scheme.base_indicators:
+        if not unit.items[ind.id].na:
+            top = ind.path[0] if ind.path else ""
+            out[top] = out.get(top, Decimal(0)) + ind.points
+    return out
+
+
+__all__ = ["CHART_FONT", "SHEET", "write"]

@@ -1,0 +1,81 @@
+"""原始数据: every entry read, where it came from (file, sheet, cell, the file's SHA-256), as typed and as used."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from qwb.report.base import STATUS, Column, Report, fit_width, header_row, page_setup, put, title_block, with_widths
+from qwb.scheme.model import split_key
+
+SHEET = "原始数据"
+HEADER = 2
+FIRST = HEADER + 1
+COLUMNS = [
+    Column("文件", 30), Column("状态", 6), Column("工作表", 6), Column("单元格", 6.5), Column("SHA-256", 14),
+    Column("编码", 26), Column("被考核单位", 10), Column("指标", 6), Column("时间节点", 7), Column("填报项", 8),
+    Column("原始值", 16), Column("规范值", 11), Column("用途", 8),
+]
+COL = {c.name: i for i, c in enumerate(COLUMNS)}
+
+
+def _cell_order(cell: str) -> tuple[int, str]:
+    m = re.match(r"([A-Z]+)(\d+)$", cell or "")
+    return (int(m.group(2)), m.group(1)) if m else (0, cell or "")
+
+
+def _use(r: Report, rf: Any, key: str) -> str:
+    if rf.status != "accepted":
+        return STATUS.get(rf.status, rf.status)
+    if key in rf.checked.rejected:
+        return "无效"
+    if key not in rf.checked.values:
+        return "未填" if rf.entries.get(key) in (None, "") else "未用"
+    counted = "department" if r.c.mode == "verified" else "unit"
+    return "计分" if rf.kind == counted else "自评对照"
+
+
+def write(r: Report) -> None:
+    ws = r.workbook.add_worksheet(SHEET)
+    total = sum(len(rf.entries) for rf in r.c.returns)
+    subtitle = (f"从 {len(r.c.returns)} 个文件读取的全部 {total} 个填报值。原始值为单元格中的内容，规范值为校验后用于计分的值"
+                "（百分数、千分数按小数存放）；用途：计分、自评对照、无效（未通过校验）、已替代、拒收。")
+    title_block(r, ws, f"{r.heading}原始数据", subtitle, len(COLUMNS))
+    header_row(r, ws, HEADER, with_widths(COLUMNS, 文件=fit_width([rf.name for rf in r.c.returns], 16, 56)))
+    row = FIRST
+    for rf in r.c.returns:
+        for key in sorted(rf.entries, key=lambda k, w=rf.where: _cell_order(w.get(k, {}).get("cell", ""))):
+            _entry(r, ws, row, rf, key)
+            row += 1
+    last_row = max(row - 1, FIRST)
+    ws.autofilter(HEADER, 0, last_row, len(COLUMNS) - 1)
+    ws.freeze_panes(FIRST, 1)
+    page_setup(r, ws, repeat=HEADER, last_row=last_row, last_col=len(COLUMNS) - 1)
+
+
+def _entry(r: Report, ws: Any, row: int, rf: Any, key: str) -> None:
+    st = r.styles
+    cell = st.cell()
+    where = rf.where.get(key, {})
+    put(ws, row, COL["文件"], rf.name, cell)
+    put(ws, row, COL["状态"], STATUS.get(rf.status, rf.status), cell)
+    put(ws, row, COL["工作表"], where.get("sheet", ""), cell)
+    put(ws, row, COL["单元格"], where.get("cell", ""), cell)
+    put(ws, row, COL["SHA-256"], rf.sha256, st.cell(font_size=8, font_color="#7F7F7F"))
+    put(ws, row, COL["编码"], key, st.cell(font_size=9))
+    unit, item, period, name = split_key(key) or ("", "", "", "")
+    put(ws, row, COL["被考核单位"], r.scheme.unit_name(unit) if unit else "", cell)
+    put(ws, row, COL["指标"], item, cell)
+    put(ws, row, COL["时间节点"], _period_name(r, period), cell)
+    put(ws, row, COL["填报项"], name, cell)
+    put(ws, row, COL["原始值"], rf.entries.get(key), cell)
+    value = rf.checked.values.get(key)
+    field = r.index.fields.get(key)
+    percent = field is not None and field.unit == "%" and isinstance(value, Decimal)
+    put(ws, row, COL["规范值"], value, st.cell(num_format="0.00##%") if percent else cell)
+    put(ws, row, COL["用途"], _use(r, rf, key), cell)
+
+
+def _period_name(r: Report, period: str) -> str:
+    return next((p.name for p in r.scheme.periods if p.id == period), period)
