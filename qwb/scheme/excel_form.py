@@ -159,7 +159,7 @@ INDICATOR_COLS = (
     Col("points_stated", "原文未给分值", 8, "yesno", "原文没有写明分值、分值是编制时的假设时选“是”。", "否", YESNO_VOCAB),
     Col("department", "评价部门", 10, "id", "填报该项的部门编号，从“部门”表中选择。", "scjg", ref=DEPARTMENT_REF),
     Col("cooperating", "配合单位", 10, "ids", "配合部门的编号，多个用顿号或逗号隔开。", "nyj、gxj"),
-    Col("evidence", "印证材料", 20, "lines", "需提供的印证材料，每行一项（Alt+Enter 换行），或用分号隔开。", "抽查结果通报"),
+    Col("evidence", "印证材料", 26, "lines", "需提供的印证材料，每行一项（Alt+Enter 换行），或用分号隔开。", "抽查结果通报"),
     Col("na_allowed", "允许合理缺项", 8, "yesno", "原文允许“合理缺项”（不涉及则不计分）时选“是”。", "否", YESNO_VOCAB),
     Col("periods", "时间节点", 8, "ids", "该项在哪些时间节点填报（“时间节点”表的编号），多个用顿号隔开；留空为全部节点。", "H1、Y"),
 )
