@@ -1,0 +1,460 @@
+"""The ranking workbook read back: tables and charts against the JSON summary and numbers worked out by hand,
+nothing from a return written as a formula or a link, the same bytes twice, and a failed write that harms nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from xml.etree import ElementTree
+
+import openpyxl
+import pytest
+from filling import Text, fill, need_soffice
+
+from qwb import soffice
+from qwb.cli import main
+from qwb.consolidate import consolidate
+from qwb.files import OutputError
+from qwb.report import build_report, write_report
+from qwb.scheme import load
+from qwb.simulate import simulate
+from qwb.templates import write_templates
+
+MINI = Path(__file__).parent / "data" / "mini.yaml"
+#: openpyxl drops the data bars' Excel 2010 extension when reading; the tests do not look at it
+pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
+NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+      "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+HOSTILE = {
+    "west|4|Y|数值": '=HYPERLINK("http://x","y")',
+    "west|5|Y|数值": "+1",
+    "west|6|Y|数值": "-1",
+    "west|7|Y|次数": "@SUM(A1)",
+}
+HOSTILE_NAME = "=cmd|' -C calc'!A0 市场监管局.xlsx"
+#: 东区, worked out by hand: item 1 is 合理缺项, so base_max is 90
+EAST = {
+    "east|1|Y|选项": "完成", "east|1|Y|合理缺项": "是", "east|2|Y|得分": 8, "east|3|Y|本期": 120,
+    "east|3|Y|基期": 100, "east|4|Y|数值": 0.96, "east|5|Y|数值": 82, "east|6|Y|数值": 0.00035,
+    "east|7|Y|次数": 1, "east|8|Y|次数": 1, "east|9|Y|国家级": 1, "east|9|Y|省级": 2, "east|veto:V1|Y|是否发生": "否",
+}
+
+
+# --- reading the workbook back ---------------------------------------------------------------
+
+
+def table(ws: Any, header_row: int, first_col: int = 1) -> list[dict[str, Any]]:
+    """Rows under a header row as dicts, up to the first row with an empty first cell."""
+    heads = [c.value for c in ws[header_row]][first_col - 1:]
+    rows = []
+    for r in range(header_row + 1, ws.max_row + 1):
+        values = [ws.cell(r, first_col + i).value for i in range(len(heads))]
+        if values[0] is None:
+            break
+        rows.append({h: v for h, v in zip(heads, values) if h is not None})
+    return rows
+
+
+def resolve(wb: Any, ref: str) -> list[Any]:
+    """The cell values a chart reference such as '总排名'!$C$4:$C$6 points at."""
+    m = re.fullmatch(r"'?(.+?)'?!\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?", ref)
+    assert m, ref
+    ws = wb[m.group(1)]
+    start = f"{m.group(2)}{m.group(3)}"
+    end = f"{m.group(4)}{m.group(5)}" if m.group(4) else start
+    return [c.value for row in ws[f"{start}:{end}"] for c in row]
+
+
+def charts_by_sheet(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """{sheet: [{title, series: [{type, name, categories, values}]}]} from the xlsx parts."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    with zipfile.ZipFile(path) as z:
+        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        names = [s.get("name") for s in book.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet")]
+        for n, name in enumerate(names, start=1):
+            for drawing in _targets(z, f"xl/worksheets/_rels/sheet{n}.xml.rels", "drawing"):
+                for chart in _targets(z, f"xl/drawings/_rels/{Path(drawing).name}.rels", "chart"):
+                    out.setdefault(name, []).append(_chart(z.read(f"xl/charts/{Path(chart).name}")))
+    return out
+
+
+def _targets(z: zipfile.ZipFile, rels: str, kind: str) -> list[str]:
+    if rels not in z.namelist():
+        return []
+    root = ElementTree.fromstring(z.read(rels))
+    return [r.get("Target") for r in root if r.get("Type", "").endswith("/" + kind)]
+
+
+def _chart(xml: bytes) -> dict[str, Any]:
+    root = ElementTree.fromstring(xml)
+    chart = root.find("c:chart", NS)
+    title = "".join(t.text or "" for t in chart.findall("c:title//a:t", NS))
+    series = []
+    for plot in chart.find("c:plotArea", NS):
+        for ser in plot.findall("c:ser", NS):
+            f = {part: ser.find(f"c:{part}//c:f", NS) for part in ("tx", "cat", "val")}
+            series.append({"type": plot.tag.split("}")[1], "name": f["tx"].text if f["tx"] is not None else None,
+                           "categories": f["cat"].text, "values": f["val"].text})
+    return {"title": title, "series": series}
+
+
+def every_cell(wb: Any) -> list[Any]:
+    return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+
+
+# --- the consolidations ------------------------------------------------------------------------
+
+
+def _returns(scheme: Any, folder: Path, templates: Path, entries: dict[str, Any], skip: tuple[str, ...] = (),
+             kind: str = "department", date: dt.datetime | None = None) -> dict[str, Path]:
+    out = {}
+    for path in write_templates(scheme, kind, templates / kind):
+        if any(s in path.name for s in skip):
+            continue
+        out[path.name] = folder / path.name
+        fill(path, folder / path.name, entries, date=date)
+    return out
+
+
+@pytest.fixture(scope="module")
+def mini_case(tmp_path_factory: Any) -> SimpleNamespace:
+    """Three units: department returns (one sent twice, one under a hostile file name, hostile values, one blank),
+    and every unit's self-evaluation (东区 claims 10 for item 2, verified 8)."""
+    base = tmp_path_factory.mktemp("report")
+    scheme = load(MINI)
+    entries = simulate(scheme, seed=7) | EAST
+    entries["north|2|Y|得分"] = None
+    verified = entries | {k: Text(v) for k, v in HOSTILE.items()}
+    folder = base / "returns"
+    folder.mkdir()
+    older = simulate(scheme, seed=8)
+    zqb = next(p for p in write_templates(scheme, "department", base / "t0") if "质强办" in p.name)
+    fill(zqb, folder / "质强办（旧）.xlsx", older, date=dt.datetime(2024, 12, 1))
+    paths = _returns(scheme, folder, base / "t", verified, date=dt.datetime(2024, 12, 20))
+    scjg = next(p for name, p in paths.items() if "市场监管局" in name)
+    scjg.rename(folder / HOSTILE_NAME)
+    _returns(scheme, folder, base / "t", entries | {"east|2|Y|得分": 10}, kind="unit")
+    c = consolidate(scheme, folder)
+    out = base / "out" / "排名工作簿.xlsx"
+    write_report(c, out)
+    return SimpleNamespace(scheme=scheme, c=c, out=out, wb=openpyxl.load_workbook(out), summary=c.summary(),
+                           folder=folder, charts=charts_by_sheet(out))
+
+
+@pytest.fixture(scope="module")
+def single_case(tmp_path_factory: Any) -> SimpleNamespace:
+    """One assessed place (东区 only); 市场监管局 never returns."""
+    base = tmp_path_factory.mktemp("single")
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace("  - {id: west, name: 西区}\n  - {id: north, name: 北区}\n", "").replace("mini-2024", "solo-2024")
+    (base / "solo.yaml").write_text(text, encoding="utf-8")
+    scheme = load(base / "solo.yaml")
+    folder = base / "returns"
+    folder.mkdir()
+    _returns(scheme, folder, base / "t", EAST, skip=("市场监管局",))
+    c = consolidate(scheme, folder)
+    out = base / "排名.xlsx"
+    write_report(c, out)
+    return SimpleNamespace(scheme=scheme, c=c, out=out, wb=openpyxl.load_workbook(out), summary=c.summary(),
+                           charts=charts_by_sheet(out))
+
+
+# --- 总排名 ---------------------------------------------------------------------------------------
+
+
+def check_ranking_table(wb: Any, summary: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = table(wb["总排名"], 3)
+    assert len(rows) == len(summary["units"])
+    for row, unit in zip(rows, summary["units"]):
+        assert (row["名次"], row["被考核单位"], row["总分"], row["等次"]) == (
+            unit["rank"], unit["name"], unit["total"], unit["grade"])
+        assert (row["折算基本分"], row["加分"], row["扣分"]) == (unit["base"], unit["bonus"], unit["deduction"])
+        assert row["一票否决"].startswith("是") == unit["veto"]
+        assert (row["填报完整"] == "完整") == unit["complete"]
+        for name, value in unit["categories"].items():
+            assert next(v for k, v in row.items() if k.startswith(f"{name}（")) == value
+    return rows
+
+
+def test_ranking_table_is_the_summary(mini_case: SimpleNamespace) -> None:
+    rows = check_ranking_table(mini_case.wb, mini_case.summary)
+    east = next(r for r in rows if r["被考核单位"] == "东区")
+    # 8 + 20 + 20 + 15 + 5 + 8 = 76 of the 90 points not marked 合理缺项; 76 × 100 / 90 = 84.44;
+    # bonus 2 + 2 = 4, capped at 3; deduction 3
+    assert (east["基本分实得"], east["参评满分"], east["折算基本分"]) == (76, 90, 84.44)
+    assert (east["加分"], east["扣分"], east["总分"], east["等次"]) == (3, 3, 84.44, "B")
+    assert (east["宏观（40分）"], east["结果（60分）"]) == (28, 48)
+    ws = mini_case.wb["总排名"]
+    assert ws.freeze_panes == "C4"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)  # 1 is the default
+    assert ws.page_setup.fitToHeight == 0
+
+
+def test_grade_cells_are_coloured_by_grade(mini_case: SimpleNamespace) -> None:
+    ws = mini_case.wb["总排名"]
+    fills = {}
+    for r in range(4, 4 + len(mini_case.summary["units"])):
+        fills.setdefault(ws.cell(r, 4).value, set()).add(ws.cell(r, 4).fill.fgColor.rgb)
+    assert all(len(colours) == 1 for colours in fills.values())
+    assert len({next(iter(c)) for c in fills.values()}) == len(fills)
+
+
+def check_ranking_charts(wb: Any, charts: list[dict[str, Any]], summary: dict[str, Any], scheme: Any) -> None:
+    units = summary["units"]
+    totals = next(c for c in charts if c["title"].startswith("总分排名"))
+    bars = [s for s in totals["series"] if s["type"] == "barChart"]
+    assert len(bars) == 1
+    assert resolve(wb, bars[0]["values"]) == [u["total"] for u in units]
+    assert resolve(wb, bars[0]["categories"]) == [u["name"] for u in units]
+    lines = [s for s in totals["series"] if s["type"] == "lineChart"]
+    expected = [g for g in scheme.grades if g.min > 0]
+    assert [resolve(wb, s["name"])[0] for s in lines] == [f"{g.name}（{g.min.normalize():f}分）" for g in expected]
+    for s, g in zip(lines, expected):
+        assert resolve(wb, s["values"]) == [float(g.min)] * len(units)
+    stacks = next(c for c in charts if c["title"].startswith("分类得分"))
+    for s in stacks["series"]:
+        name = resolve(wb, s["name"])[0].split("（")[0]
+        assert resolve(wb, s["values"]) == [u["categories"][name] for u in units]
+        assert resolve(wb, s["categories"]) == [u["name"] for u in units]
+    assert {resolve(wb, s["name"])[0].split("（")[0] for s in stacks["series"]} == set(units[0]["categories"])
+    dist = next(c for c in charts if c["title"].startswith("等次分布"))
+    grades = [g.name for g in scheme.grades]
+    assert resolve(wb, dist["series"][0]["categories"]) == grades
+    assert resolve(wb, dist["series"][0]["values"]) == [sum(1 for u in units if u["grade"] == g) for g in grades]
+
+
+def test_ranking_charts_point_at_the_summary_numbers(mini_case: SimpleNamespace) -> None:
+    charts = mini_case.charts["总排名"]
+    assert len(charts) == 3
+    check_ranking_charts(mini_case.wb, charts, mini_case.summary, mini_case.scheme)
+
+
+# --- 指标得分 -------------------------------------------------------------------------------------
+
+
+def test_indicator_matrix_with_full_marks_and_heat_map(mini_case: SimpleNamespace) -> None:
+    ws = mini_case.wb["指标得分"]
+    scheme = mini_case.scheme
+    ids = [ws.cell(4, 4 + k).value for k in range(len(scheme.indicators))]
+    assert ids == [i.id for i in scheme.indicators]
+    assert (ws.cell(6, 1).value, ws.cell(6, 3).value) == ("满分", 100)
+    assert [ws.cell(6, 4 + k).value for k in range(len(ids))] == [10, 10, 20, 20, 20, 10, 10, 0, 5]
+    for r, unit in enumerate(mini_case.c.result.units, start=7):
+        assert ws.cell(r, 2).value == unit.name
+        for k, ind in enumerate(scheme.indicators):
+            item = unit.items[ind.id]
+            assert ws.cell(r, 4 + k).value == ("缺项" if item.na else round(float(item.score), 2))
+    east = next(r for r in range(7, 10) if ws.cell(r, 2).value == "东区")
+    assert [ws.cell(east, 4 + k).value for k in range(len(ids))] == ["缺项", 8, 20, 20, 15, 5, 8, -3, 4]
+    scales = {str(cf.sqref): [v.val for v in cf.rules[0].colorScale.cfvo] for cf in ws.conditional_formatting}
+    assert scales["D7:D9"] == [0, 5, 10] and scales["F7:F9"] == [0, 10, 20]
+    assert scales["K7:K9"] == [-6, -3, 0]  # the deduction from the total: up to 6
+
+
+# --- 部门, 提交情况 -------------------------------------------------------------------------------
+
+
+def test_department_sheet_counts_what_came_back(mini_case: SimpleNamespace) -> None:
+    rows = {(r["类型"], r["部门（单位）"]): r for r in table(mini_case.wb["部门"], 3)}
+    zqb, scjg = rows[("部门填报", "质强办")], rows[("部门填报", "市场监管局")]
+    # 质强办: 3 units × (选项, 合理缺项, 得分, 本期, 基期, 次数, 国家级, 省级, 是否发生) = 27 rows, one left blank
+    assert (zqb["负责指标"], zqb["应填项"], zqb["已填项"], zqb["错误"], zqb["警告"]) == (5, 27, 26, 0, 1)
+    assert zqb["填报率"] == pytest.approx(26 / 27)
+    assert zqb["提交情况"] == "已提交（1 份旧版已替代）"
+    # 市场监管局: 3 units × 4 items; two values look like formulas
+    assert (scjg["应填项"], scjg["已填项"], scjg["错误"], scjg["采用的文件"]) == (12, 12, 2, HOSTILE_NAME)
+    assert {k for k in rows if k[0] == "单位自评"} == {("单位自评", n) for n in ("东区", "西区", "北区")}
+
+
+def test_submissions_expected_received_superseded(mini_case: SimpleNamespace) -> None:
+    rows = table(mini_case.wb["提交情况"], 3)
+    status = {r["文件"]: r["状态"] for r in rows}
+    assert status["质强办（旧）.xlsx"] == "已替代" and status[HOSTILE_NAME] == "采用"
+    assert len(rows) == len(mini_case.c.returns) == 6
+    shas = {r["文件"]: r["SHA-256"] for r in rows}
+    assert all(shas[rf.name] == rf.sha256 for rf in mini_case.c.returns)
+    assert "应提交 5 份：已收到 5 份，未提交 0 份" in mini_case.wb["提交情况"]["A2"].value
+
+
+def test_one_place_is_ranked_by_department(single_case: SimpleNamespace) -> None:
+    wb = single_case.wb
+    assert "部门" not in wb.sheetnames and "部门得分" in wb.sheetnames
+    rows = table(wb["部门得分"], 3)
+    zqb, scjg = rows
+    # 质强办 leads items 1 (合理缺项), 2 and 3: 8 + 20 of 10 + 20; bonus item 9 gives 4, item 8 deducts 3
+    assert (zqb["名次"], zqb["部门（单位）"], zqb["满分"], zqb["得分"]) == (1, "质强办", 30, 28)
+    assert zqb["得分率"] == pytest.approx(28 / 30) and (zqb["加分"], zqb["扣分"]) == (4, 3)
+    assert (scjg["名次"], scjg["满分"], scjg["得分"], scjg["得分率"], scjg["提交情况"]) == (2, 60, 0, 0, "未提交")
+    chart = single_case.charts["部门得分"][0]
+    assert chart["title"] == "各牵头部门得分率"
+    assert resolve(wb, chart["series"][0]["categories"]) == ["质强办", "市场监管局"]
+    assert resolve(wb, chart["series"][0]["values"]) == [pytest.approx(28 / 30), 0]
+    check_ranking_table(wb, single_case.summary)
+    categories = single_case.charts["总排名"][0]
+    assert resolve(wb, categories["series"][0]["values"]) == [pytest.approx(28 / 30), 0]
+    submissions = {r["填报单位"]: r["状态"] for r in table(wb["提交情况"], 3)}
+    assert submissions == {"质强办": "采用", "市场监管局": "未提交"}
+    assert "自评与核查" not in wb.sheetnames
+
+
+# --- 校验问题, 原始数据: located, linked, never a formula --------------------------------------------
+
+
+def test_every_issue_is_listed_with_a_link_to_its_file(mini_case: SimpleNamespace) -> None:
+    ws = mini_case.wb["校验问题"]
+    assert ws.auto_filter.ref.startswith("A3:")
+    rows = range(4, 4 + len(mini_case.c.issues))
+    listed = [(ws.cell(r, 10).value, ws.cell(r, 4).value or "", ws.cell(r, 6).value or "", ws.cell(r, 9).value)
+              for r in rows]
+    assert listed == [(i.code, i.file, i.cell, i.message) for i in mini_case.c.issues]
+    codes = [i.code for i in mini_case.c.issues]
+    assert codes.count("formula-in-value") == 2 and "superseded" in codes and "missing-value" in codes
+    for r, issue in zip(rows, mini_case.c.issues):
+        link = ws.cell(r, 4).hyperlink
+        if issue.file in ("", HOSTILE_NAME):  # nothing to open, or a name that cannot be a safe link
+            assert link is None
+            continue
+        assert link.target.replace("\\", "/") == f"../returns/{issue.file}"
+        assert link.location == (f"'填报'!{issue.cell}" if issue.cell else None)
+        assert (mini_case.out.parent / link.target.replace("\\", "/")).resolve() == mini_case.folder / issue.file
+
+
+def test_no_text_from_a_return_becomes_a_formula_or_a_link(mini_case: SimpleNamespace) -> None:
+    cells = every_cell(mini_case.wb)
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    starting = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+    assert {c.value for c in starting} >= set(HOSTILE.values()) | {HOSTILE_NAME}
+    assert all(c.data_type == "s" for c in starting)
+    links = [c.hyperlink for c in cells if c.hyperlink is not None]
+    assert links and all("://" not in (h.target or "") and "http" not in (h.target or "") for h in links)
+    with zipfile.ZipFile(mini_case.out) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in z.read(name) and b"HYPERLINK(" not in z.read(name)
+
+
+def test_raw_data_keeps_every_entry_with_its_source(mini_case: SimpleNamespace) -> None:
+    rows = table(mini_case.wb["原始数据"], 3)
+    assert len(rows) == sum(len(rf.entries) for rf in mini_case.c.returns)
+    by = {(r["文件"], r["编码"]): r for r in rows}
+    rf = next(x for x in mini_case.c.returns if x.name == HOSTILE_NAME)
+    for key, text in HOSTILE.items():
+        row = by[(HOSTILE_NAME, key)]
+        assert (row["工作表"], row["单元格"], row["SHA-256"], row["原始值"]) == (
+            "填报", rf.where[key]["cell"], rf.sha256, text)
+    assert by[(HOSTILE_NAME, "west|4|Y|数值")]["用途"] == "无效"
+    assert by[(HOSTILE_NAME, "west|5|Y|数值")]["规范值"] == 1
+    assert by[(HOSTILE_NAME, "east|4|Y|数值")]["规范值"] == 0.96
+    assert by[(HOSTILE_NAME, "east|4|Y|数值")]["用途"] == "计分"
+    unit_file = next(x.name for x in mini_case.c.returns if x.kind == "unit" and x.assignee == "east")
+    assert by[(unit_file, "east|2|Y|得分")]["原始值"] == 10 and by[(unit_file, "east|2|Y|得分")]["用途"] == "自评对照"
+    assert by[("质强办（旧）.xlsx", "east|2|Y|得分")]["用途"] == "已替代"
+
+
+# --- 自评与核查, 方案 -------------------------------------------------------------------------------
+
+
+def test_self_evaluation_against_verification(mini_case: SimpleNamespace) -> None:
+    ws = mini_case.wb["自评与核查"]
+    units = table(ws, 3)
+    assert [u["被考核单位"] for u in units] == [u["name"] for u in mini_case.summary["units"]]
+    start = next(r for r in range(4, ws.max_row) if ws.cell(r, 1).value == "被考核单位" and r > 3)
+    detail = table(ws, start)
+    assert len(detail) == 3 * 9
+    east2 = next(d for d in detail if d["被考核单位"] == "东区" and d["指标编号"] == "2")
+    assert (east2["自评得分"], east2["核查得分"], east2["差值"]) == (10, 8, -2)
+    east = next(u for u in units if u["被考核单位"] == "东区")
+    assert east["有差异的指标"] >= 1 and east["差值"] == pytest.approx(east["核查总分"] - east["自评总分"])
+
+
+def test_scheme_sheet_holds_the_indicator_tree(mini_case: SimpleNamespace) -> None:
+    ws = mini_case.wb["方案"]
+    header = next(r for r in range(1, 40) if ws.cell(r, 1).value == "指标编号")
+    rows = table(ws, header, 2)  # from the 类别 / 指标 column: category rows have no id
+    by_name = {r["类别 / 指标"]: r for r in rows}
+    assert by_name["宏观"]["分值"] == 40 and by_name["结果"]["分值"] == 60 and by_name["规划"]["分值"] == 10
+    for ind in mini_case.scheme.indicators:
+        row = by_name[ind.title]
+        assert row["分值"] == float(ind.points) and row["计分方法"] == ind.rule.describe(ind.points)
+
+
+# --- the file itself ---------------------------------------------------------------------------------
+
+
+def test_same_consolidation_same_bytes(mini_case: SimpleNamespace, tmp_path: Path) -> None:
+    again = consolidate(mini_case.scheme, mini_case.folder)
+    assert build_report(again, mini_case.out) == mini_case.out.read_bytes()
+    with zipfile.ZipFile(mini_case.out) as z:
+        core = z.read("docProps/core.xml").decode()
+    assert "2024-12-31T00:00:00Z" in core
+
+
+def test_unwritable_destination_leaves_the_previous_report(mini_case: SimpleNamespace, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "排名.xlsx"
+    write_report(mini_case.c, out)
+    before = out.read_bytes()
+
+    def refuse(src: Any, dst: Any) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OutputError, match="无法写入"):
+        write_report(mini_case.c, out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["排名.xlsx"]
+    monkeypatch.undo()
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(OutputError, match="无法写入排名工作簿"):
+        write_report(mini_case.c, tmp_path / "a-file" / "排名.xlsx")
+
+
+def test_consolidate_exits_1_when_the_report_cannot_be_written(mini_case: SimpleNamespace, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "排名.xlsx"
+    out.write_bytes(b"previous")
+
+    def refuse(src: Any, dst: Any) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    code = main(["consolidate", str(MINI), str(mini_case.folder), "--out", str(out)])
+    assert code == 1
+    assert "无法写入" in capsys.readouterr().out
+    assert out.read_bytes() == b"previous"
+
+
+def test_renders_in_libreoffice_with_chinese_fonts(mini_case: SimpleNamespace, tmp_path: Path) -> None:
+    need_soffice()
+    if not (shutil.which("pdffonts") and shutil.which("pdftotext")):
+        pytest.skip("poppler-utils (pdffonts, pdftotext) not installed")
+    pdf = soffice.convert(mini_case.out, "pdf", tmp_path)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts  # Chinese text drawn with a Chinese font, not as boxes
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for words in ("结果排名", "总分排名", "分类得分", "等次分布", "东区", "校验问题", "84.44"):
+        assert words in text, words
+
+
+def test_decimal_places_follow_the_scheme(tmp_path: Path) -> None:
+    text = MINI.read_text(encoding="utf-8").replace("decimals: 2", "decimals: 1")
+    (tmp_path / "one.yaml").write_text(text, encoding="utf-8")
+    scheme = load(tmp_path / "one.yaml")
+    folder = tmp_path / "r"
+    folder.mkdir()
+    _returns(scheme, folder, tmp_path / "t", simulate(scheme, seed=7) | EAST)
+    c = consolidate(scheme, folder)
+    write_report(c, tmp_path / "x.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["总排名"]
+    east = next(r for r in table(ws, 3) if r["被考核单位"] == "东区")
+    assert east["总分"] == float(Decimal("84.4")) and ws.cell(4, 3).number_format == "0.0"
