@@ -246,8 +246,7 @@ def write_returns(plan: Plan, templates: Path, folder: Path) -> None:
     for n, (a, name, values, day) in enumerate(plan.returns):
         sub = "部门" if a.kind == "department" else "单位自评"
         template = templates / sub / file_name(scheme, a)
-        fill(template, folder / name, values, date=as_date(day), person=PEOPLE[n % len(PEOPLE)],
-             phone=f"1390000{n:04d}")
+        fill(template, folder / name, values, date=as_date(day), person=PEOPLE[n % len(PEOPLE)])
     if plan.sorted_file:
         sort_rows(folder / plan.sorted_file, "被考核单位")
 

@@ -101,7 +101,9 @@ def _chart(xml: bytes) -> dict[str, Any]:
     for plot in chart.find("c:plotArea", NS):
         for ser in plot.findall("c:ser", NS):
             f = {part: ser.find(f"c:{part}//c:f", NS) for part in ("tx", "cat", "val")}
+            literal = ser.find("c:tx/c:v", NS)
             series.append({"type": plot.tag.split("}")[1], "name": f["tx"].text if f["tx"] is not None else None,
+                           "label": literal.text if literal is not None else None,
                            "categories": f["cat"].text, "values": f["val"].text})
     return {"title": title, "series": series}
 
@@ -180,7 +182,7 @@ def check_ranking_table(wb: Any, summary: dict[str, Any]) -> list[dict[str, Any]
         assert row["一票否决"].startswith("是") == unit["veto"]
         assert (row["填报完整"] == "完整") == unit["complete"]
         for name, value in unit["categories"].items():
-            assert next(v for k, v in row.items() if k.startswith(f"{name}（")) == value
+            assert next(v for k, v in row.items() if k.startswith(f"{name}\n（")) == value
     return rows
 
 
@@ -191,7 +193,7 @@ def test_ranking_table_is_the_summary(mini_case: SimpleNamespace) -> None:
     # bonus 2 + 2 = 4, capped at 3; deduction 3
     assert (east["基本分实得"], east["参评满分"], east["折算基本分"]) == (76, 90, 84.44)
     assert (east["加分"], east["扣分"], east["总分"], east["等次"]) == (3, 3, 84.44, "B")
-    assert (east["宏观（40分）"], east["结果（60分）"]) == (28, 48)
+    assert (east["宏观\n（40分）"], east["结果\n（60分）"]) == (28, 48)
     ws = mini_case.wb["总排名"]
     assert ws.freeze_panes == "C4"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
@@ -222,10 +224,12 @@ def check_ranking_charts(wb: Any, charts: list[dict[str, Any]], summary: dict[st
         assert resolve(wb, s["values"]) == [float(g.min)] * len(units)
     stacks = next(c for c in charts if c["title"].startswith("分类得分"))
     for s in stacks["series"]:
-        name = resolve(wb, s["name"])[0].split("（")[0]
+        name = s["label"].split("（")[0]
+        column = re.match(r"'总排名'!\$([A-Z]+)\$", s["values"]).group(1)
+        assert wb["总排名"][f"{column}3"].value == s["label"].replace("（", "\n（")  # the column's header
         assert resolve(wb, s["values"]) == [u["categories"][name] for u in units]
         assert resolve(wb, s["categories"]) == [u["name"] for u in units]
-    assert {resolve(wb, s["name"])[0].split("（")[0] for s in stacks["series"]} == set(units[0]["categories"])
+    assert {s["label"].split("（")[0] for s in stacks["series"]} == set(units[0]["categories"])
     dist = next(c for c in charts if c["title"].startswith("等次分布"))
     grades = [g.name for g in scheme.grades]
     assert resolve(wb, dist["series"][0]["categories"]) == grades

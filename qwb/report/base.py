@@ -206,8 +206,21 @@ def page_setup(r: Report, ws: Any, repeat: int | None, last_row: int, last_col: 
     ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
     ws.fit_to_pages(1, fit_height)
     ws.center_horizontally()
+    fix_heights(ws, last_row)
     ws.set_header(f"&L&8 {_escape_header(r.heading)}&R&8 &A")  # the space ends the font size: &8 2015年
     ws.set_footer("&C&8 第 &P 页，共 &N 页")
+
+
+#: points; a 10-point Chinese line with its spacing
+ROW_HEIGHT = 15
+
+
+def fix_heights(ws: Any, last_row: int) -> None:
+    """Give every printed row an explicit height, so Excel, WPS and LibreOffice break pages at the same rows
+    (each application's automatic height for a Chinese line differs)."""
+    for row in range(last_row + 1):
+        if row not in ws.row_info:
+            ws.set_row(row, ROW_HEIGHT)
 
 
 def _escape_header(text: str) -> str:

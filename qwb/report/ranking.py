@@ -65,6 +65,10 @@ def categories(r: Report) -> list[str]:
     return list(dict.fromkeys(i.path[0] if i.path else "" for i in r.scheme.base_indicators))
 
 
+def category_label(category: str, points: Decimal, between: str = "") -> str:
+    return f"{category or '（未分类）'}{between}（{points_text(points)}分）"
+
+
 def category_points(r: Report) -> dict[str, Decimal]:
     out: dict[str, Decimal] = {}
     for ind in r.scheme.base_indicators:
@@ -117,7 +121,7 @@ def _subtitle(r: Report) -> str:
 def _table(r: Report, ws: Any, layout: Layout) -> None:
     st = r.styles
     points = category_points(r)
-    columns = COLUMNS + [Column(f"{c or '（未分类）'}（{points_text(points[c])}分）", CATEGORY_WIDTH)
+    columns = COLUMNS + [Column(category_label(c, points[c], "\n"), CATEGORY_WIDTH)
                          for c in layout.categories]
     header_row(r, ws, HEADER, columns, height=42)
     for i, u in enumerate(r.c.result.units):
@@ -297,11 +301,12 @@ def _category_chart(r: Report, layout: Layout) -> Any:
     n = layout.n
     chart = r.workbook.add_chart({"type": "column", "subtype": "stacked"})
     names = sheet_ref(SHEET, FIRST, COL["被考核单位"], layout.last_unit_row)
-    for j, _cat in enumerate(layout.categories):
+    points = category_points(r)
+    for j, cat in enumerate(layout.categories):
         col = layout.category_col(j)
         color = CATEGORY_COLORS[j % len(CATEGORY_COLORS)]
         chart.add_series({
-            "name": sheet_ref(SHEET, HEADER, col),
+            "name": category_label(cat, points[cat]),  # the header without its line break
             "categories": names,
             "values": sheet_ref(SHEET, FIRST, col, layout.last_unit_row),
             "fill": {"color": color},

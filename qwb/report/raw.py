@@ -38,6 +38,7 @@ def _use(r: Report, rf: Any, key: str) -> str:
 
 def write(r: Report) -> None:
     ws = r.workbook.add_worksheet(SHEET)
+    ws.set_default_row(15)
     total = sum(len(rf.entries) for rf in r.c.returns)
     subtitle = (f"从 {len(r.c.returns)} 个文件读取的全部 {total} 个填报值。原始值为单元格中的内容，规范值为校验后用于计分的值"
                 "（百分数、千分数按小数存放）；用途：计分、自评对照、无效（未通过校验）、已替代、拒收。")
