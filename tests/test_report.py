@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 import openpyxl
@@ -40,6 +41,8 @@ HOSTILE = {
     "west|7|Y|次数": "@SUM(A1)",
 }
 HOSTILE_NAME = "=cmd|' -C calc'!A0 市场监管局.xlsx"
+#: a name that starts like a formula but is a fine link target
+OLD_NAME = "=1+1 质强办（旧）.xlsx"
 #: 东区, worked out by hand: item 1 is 合理缺项, so base_max is 90
 EAST = {
     "east|1|Y|选项": "完成", "east|1|Y|合理缺项": "是", "east|2|Y|得分": 8, "east|3|Y|本期": 120,
@@ -139,7 +142,7 @@ def mini_case(tmp_path_factory: Any) -> SimpleNamespace:
     folder.mkdir()
     older = simulate(scheme, seed=8)
     zqb = next(p for p in write_templates(scheme, "department", base / "t0") if "质强办" in p.name)
-    fill(zqb, folder / "质强办（旧）.xlsx", older, date=dt.datetime(2024, 12, 1))
+    fill(zqb, folder / OLD_NAME, older, date=dt.datetime(2024, 12, 1))
     paths = _returns(scheme, folder, base / "t", verified, date=dt.datetime(2024, 12, 20))
     scjg = next(p for name, p in paths.items() if "市场监管局" in name)
     scjg.rename(folder / HOSTILE_NAME)
@@ -282,7 +285,7 @@ def test_department_sheet_counts_what_came_back(mini_case: SimpleNamespace) -> N
 def test_submissions_expected_received_superseded(mini_case: SimpleNamespace) -> None:
     rows = table(mini_case.wb["提交情况"], 3)
     status = {r["文件"]: r["状态"] for r in rows}
-    assert status["质强办（旧）.xlsx"] == "已替代" and status[HOSTILE_NAME] == "采用"
+    assert status[OLD_NAME] == "已替代" and status[HOSTILE_NAME] == "采用"
     assert len(rows) == len(mini_case.c.returns) == 6
     shas = {r["文件"]: r["SHA-256"] for r in rows}
     assert all(shas[rf.name] == rf.sha256 for rf in mini_case.c.returns)
@@ -327,17 +330,19 @@ def test_every_issue_is_listed_with_a_link_to_its_file(mini_case: SimpleNamespac
         if issue.file in ("", HOSTILE_NAME):  # nothing to open, or a name that cannot be a safe link
             assert link is None
             continue
-        assert link.target.replace("\\", "/") == f"../returns/{issue.file}"
+        target = unquote(link.target.replace("\\", "/"))  # Excel's form: backslashes, %20 for a space
+        assert target == f"../returns/{issue.file}"
         assert link.location == (f"'填报'!{issue.cell}" if issue.cell else None)
-        assert (mini_case.out.parent / link.target.replace("\\", "/")).resolve() == mini_case.folder / issue.file
+        assert (mini_case.out.parent / target).resolve() == mini_case.folder / issue.file
 
 
 def test_no_text_from_a_return_becomes_a_formula_or_a_link(mini_case: SimpleNamespace) -> None:
     cells = every_cell(mini_case.wb)
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     starting = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"]
-    assert {c.value for c in starting} >= set(HOSTILE.values()) | {HOSTILE_NAME}
+    assert {c.value for c in starting} >= set(HOSTILE.values()) | {HOSTILE_NAME, OLD_NAME}
     assert all(c.data_type == "s" for c in starting)
+    assert any(c.value == OLD_NAME and c.hyperlink is not None for c in starting)  # a link's text is text too
     links = [c.hyperlink for c in cells if c.hyperlink is not None]
     assert links and all("://" not in (h.target or "") and "http" not in (h.target or "") for h in links)
     with zipfile.ZipFile(mini_case.out) as z:
@@ -361,7 +366,7 @@ def test_raw_data_keeps_every_entry_with_its_source(mini_case: SimpleNamespace) 
     assert by[(HOSTILE_NAME, "east|4|Y|数值")]["用途"] == "计分"
     unit_file = next(x.name for x in mini_case.c.returns if x.kind == "unit" and x.assignee == "east")
     assert by[(unit_file, "east|2|Y|得分")]["原始值"] == 10 and by[(unit_file, "east|2|Y|得分")]["用途"] == "自评对照"
-    assert by[("质强办（旧）.xlsx", "east|2|Y|得分")]["用途"] == "已替代"
+    assert by[(OLD_NAME, "east|2|Y|得分")]["用途"] == "已替代"
 
 
 # --- 自评与核查, 方案 -------------------------------------------------------------------------------

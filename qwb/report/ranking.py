@@ -32,9 +32,10 @@ COLUMNS = [
 ]
 COL = {c.name: i for i, c in enumerate(COLUMNS)}
 CATEGORY_WIDTH = 10
-CATEGORY_COLORS = ["#4472C4", "#70AD47", "#FFC000", "#5B9BD5", "#A5A5A5", "#9E480E", "#264478", "#636363"]
+CATEGORY_COLORS = ["#4472C4", "#70AD47", "#FFC000", "#5B9BD5", "#A5A5A5", "#ED7D31", "#264478", "#9E480E",
+                   "#636363", "#997300", "#43682B", "#7030A0", "#00B0F0", "#F4B183"]
 #: colours light enough to need dark labels
-LIGHT = {"#FFC000", "#A5A5A5", "#5B9BD5"}
+LIGHT = {"#FFC000", "#A5A5A5", "#5B9BD5", "#00B0F0", "#F4B183"}
 PX_PER_ROW = 20
 #: with more units than this the table runs over a page and its header is repeated
 REPEAT_FROM = 24
@@ -286,7 +287,7 @@ def _totals_chart(r: Report, ws: Any, layout: Layout) -> Any:
         })
     if lines.series:
         chart.combine(lines)
-    chart.set_title(_title("总分排名（柱色为等次，虚线为等次分数线）"))
+    chart.set_title(_title("总分排名（柱色为等次，虚线为等次分数线）" if r.scheme.grades else "总分排名"))
     chart.set_x_axis(_category_axis(n))
     chart.set_y_axis(_value_axis(_top_of_scale(r), 10))
     if lines.series:  # the grade lines named in the legend; the bars need no entry
@@ -310,7 +311,7 @@ def _category_chart(r: Report, layout: Layout) -> Any:
             "categories": names,
             "values": sheet_ref(SHEET, FIRST, col, layout.last_unit_row),
             "fill": {"color": color},
-            "border": {"color": "#FFFFFF", "width": 0.5},
+            "border": {"color": "#FFFFFF", "width": 0.5} if n <= 30 else {"none": True},
             "gap": 50,
             "data_labels": {"value": True, "position": "center", "num_format": "0.#",
                             "font": chart_font(7, color="#262626" if color in LIGHT else "#FFFFFF")}
@@ -340,10 +341,25 @@ def _distribution_chart(r: Report, layout: Layout) -> Any:
     most = max((sum(1 for u in r.c.result.units if u.grade == g.name) for g in grades), default=1)
     chart.set_title(_title("等次分布（单位数）", 11))
     chart.set_x_axis({"num_font": chart_font(10, bold=True), "major_tick_mark": "none"})
-    chart.set_y_axis(_value_axis(most + 1, max(1, math.ceil((most + 1) / 5))))
+    step = nice_step(most)
+    top = step * (most // step + 1)
+    if top - most < 0.12 * top:  # room for the label above the tallest bar
+        top += step
+    chart.set_y_axis(_value_axis(top, step))
     chart.set_legend({"none": True})
     chart.set_chartarea({"border": {"color": "#D9D9D9"}})
     return chart
+
+
+def nice_step(most: int) -> int:
+    """A gridline step of 1, 2 or 5 times a power of ten giving at most about six lines up to ``most``."""
+    step = 1
+    while most / step > 6:
+        for factor in (2, 5 / 2, 2):
+            step = int(step * factor)
+            if most / step <= 6:
+                break
+    return step
 
 
 def _single_unit(r: Report, ws: Any, layout: Layout) -> int:
