@@ -142,8 +142,8 @@ def put(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
     """Write one value by its Python type; every string as a string, never a formula or a link."""
     if value is None:
         ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, bool):  # a TRUE/FALSE cell in a return stays one
+        ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, Decimal):
         ws.write_number(row, col, float(value), fmt)
     elif isinstance(value, (int, float)):
