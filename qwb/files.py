@@ -22,6 +22,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared like any saved file
         os.replace(tmp, path)
     except PermissionError as exc:
         raise OutputError(f"无法写入“{path}”：文件可能正在 Excel/WPS 中打开，请关闭后重试（{exc}）") from exc
@@ -36,3 +37,9 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

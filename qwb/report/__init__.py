@@ -27,6 +27,10 @@ WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to
 
 def build_report(c: Any, out: Path) -> bytes:
     """The ranking workbook as .xlsx bytes; ``out`` is where it will be saved (links to returns are relative)."""
+    return _build(c, out)[0]
+
+
+def _build(c: Any, out: Path) -> tuple[bytes, Report]:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     r = Report(c, workbook, Path(out))
@@ -49,14 +53,16 @@ def build_report(c: Any, out: Path) -> bytes:
         compare.write(r)
     scheme_sheet.write(r)
     workbook.close()
-    return buffer.getvalue()
+    return buffer.getvalue(), r
 
 
 def write_report(c: Any, out: Path) -> None:
     """Write the ranking workbook atomically: a file that cannot be written leaves the previous one intact."""
     out = Path(out)
-    data = build_report(c, out)
+    data, r = _build(c, out)
     try:
+        if r.raw_to_csv:
+            raw.write_csv(r, out)
         write_atomic(out, data)
     except OutputError:
         raise

@@ -83,7 +83,21 @@ def kinds_in_play(c: Any, expect: Expectations) -> list[str]:
 
 
 def assignments(r: Report) -> list[Assignment]:
+    """Every expected template and what came back for it (computed once per report)."""
+    cached = r.__dict__.get("_assignments")
+    if cached is None:
+        cached = r.__dict__["_assignments"] = _assignments(r)
+    return cached
+
+
+def _assignments(r: Report) -> list[Assignment]:
     expect = Expectations(r.scheme)
+    files_of: dict[tuple[str, str], list[Any]] = {}
+    for rf in r.c.returns:
+        files_of.setdefault((rf.kind, rf.assignee), []).append(rf)
+    issues_of: dict[str, list[Any]] = {}
+    for issue in r.c.issues:
+        issues_of.setdefault(issue.file, []).append(issue)
     out = []
     for kind in kinds_in_play(r.c, expect):
         for (k, ident), who in expect.assignees.items():
@@ -92,11 +106,11 @@ def assignments(r: Report) -> list[Assignment]:
             keys = expect.key_set((k, ident))
             items = len([i for i in r.scheme.indicators if kind == "unit" or i.department == ident])
             a = Assignment(kind, ident, who.name, items, len(keys))
-            a.files = [rf for rf in r.c.returns if (rf.kind, rf.assignee) == (kind, ident)]
+            a.files = files_of.get((kind, ident), [])
             a.accepted = next((rf for rf in a.files if rf.status == "accepted"), None)
             if a.accepted is not None:
                 a.filled = sum(1 for key in keys if not is_blank(a.accepted.entries.get(key)))
-                found = [i for i in r.c.issues if i.file == a.accepted.name]
+                found = issues_of.get(a.accepted.name, [])
                 a.errors = sum(1 for i in found if i.severity == "error")
                 a.warnings = len(found) - a.errors
             out.append(a)

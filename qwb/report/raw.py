@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from qwb.report.base import STATUS, Column, Report, fit_width, header_row, page_setup, put, title_block, with_widths
@@ -36,10 +38,63 @@ def _use(r: Report, rf: Any, key: str) -> str:
     return "计分" if rf.kind == counted else "自评对照"
 
 
+#: beyond this many entries the rows go to a CSV file beside the workbook: a sheet of hundreds of thousands
+#: of rows costs minutes and gigabytes to write and nobody reads it in Excel
+ROW_LIMIT = 60_000
+
+
+def csv_path(out: Path) -> Path:
+    return out.with_name(f"{out.stem}-原始数据.csv")
+
+
+def rows(r: Report) -> Iterator[list[Any]]:
+    """Every entry as a row of COLUMNS' values, in file then cell order."""
+    for rf in r.c.returns:
+        for key in sorted(rf.entries, key=lambda k, w=rf.where: _cell_order(w.get(k, {}).get("cell", ""))):
+            where = rf.where.get(key, {})
+            unit, item, period, name = split_key(key) or ("", "", "", "")
+            value = rf.checked.values.get(key)
+            yield [rf.name, STATUS.get(rf.status, rf.status), where.get("sheet", ""), where.get("cell", ""),
+                   rf.sha256, key, r.scheme.unit_name(unit) if unit else "", item, _period_name(r, period), name,
+                   rf.entries.get(key), "" if value is None else str(value), _use(r, rf, key)]
+
+
+def write_csv(r: Report, out: Path) -> None:
+    """The raw data as UTF-8 CSV with a byte-order mark, so Excel and WPS open it with Chinese intact."""
+    import csv
+    import io
+
+    from qwb.files import write_atomic
+
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow([c.name for c in COLUMNS])
+    raw_col, file_col = COL["原始值"], COL["文件"]
+    for row in rows(r):
+        row[raw_col] = "" if row[raw_col] is None else _csv_safe(row[raw_col])
+        row[file_col] = _csv_safe(row[file_col])
+        writer.writerow(row)
+    write_atomic(csv_path(out), ("\ufeff" + text.getvalue()).encode("utf-8"))
+
+
+def _csv_safe(value: Any) -> Any:
+    """Text a spreadsheet would read as a formula is prefixed with an apostrophe (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def write(r: Report) -> None:
     ws = r.workbook.add_worksheet(SHEET)
     ws.set_default_row(15)
     total = sum(len(rf.entries) for rf in r.c.returns)
+    if total > ROW_LIMIT:
+        r.raw_to_csv = True
+        title_block(r, ws, f"{r.heading}原始数据",
+                    f"共 {total} 个填报值，超过 {ROW_LIMIT} 行，已写入同一文件夹中的“{csv_path(r.out).name}”"
+                    "（UTF-8 CSV，可用 Excel/WPS 打开），列与本表相同。", len(COLUMNS))
+        header_row(r, ws, HEADER, COLUMNS)
+        return
     subtitle = (f"从 {len(r.c.returns)} 个文件读取的全部 {total} 个填报值。原始值为单元格中的内容，规范值为校验后用于计分的值"
                 "（百分数、千分数按小数存放）；用途：计分、自评对照、无效（未通过校验）、已替代、拒收。")
     title_block(r, ws, f"{r.heading}原始数据", subtitle, len(COLUMNS))
