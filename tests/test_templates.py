@@ -185,3 +185,21 @@ def test_cloned_unit_templates_equal_directly_written_ones(scheme_path: Path) ->
     scheme = load(scheme_path)
     for assignee, data in unit_workbooks(scheme):
         assert data == build_workbook(scheme, assignee), assignee
+
+
+def test_numeric_choice_labels_score_alike_in_libreoffice(tmp_path: Path) -> None:
+    need_soffice()
+    text = (DATA / "mini.yaml").read_text(encoding="utf-8").replace(
+        "{label: 完成, score: 10}, {label: 部分完成, score: 5}, {label: 未完成, score: 0}",
+        '{label: "2", score: 10}, {label: "1", score: 5}, {label: "0", score: 0}')
+    (tmp_path / "numeric.yaml").write_text(text, encoding="utf-8")
+    scheme = load(tmp_path / "numeric.yaml")
+    entries = simulate(scheme, seed=3)
+    entries.update({"east|1|Y|选项": 1, "west|1|Y|选项": "2", "north|1|Y|选项": 0})
+    result = score(scheme, entries)
+    (path,) = [p for p in write_templates(scheme, "department", tmp_path / "t") if "质强办" in p.name]
+    fill(path, tmp_path / "filled.xlsx", entries)
+    scores = read_scores(soffice.convert(tmp_path / "filled.xlsx", "xlsx", tmp_path / "lo"))
+    for unit, expected in (("east", 5), ("west", 10), ("north", 0)):
+        assert result.unit(unit).items["1"].score == expected
+        assert scores[f"{unit}|1|Y|合理缺项"] == expected

@@ -15,9 +15,19 @@ from qwb.scheme.model import Indicator
 def stored_value(field: InputField, cell: str) -> str:
     """The cell as a number in stored form. A ‰ cannot be typed as a number, so text such as
     0.6‰ (or 0.6 in a ‰ field) is read as per mille, as the engine does."""
+    if field.kind == "choice" and any(_numeric(label) for label in field.labels):
+        return f'(""&{cell})'  # a label such as "2" picked from the list is stored as the number 2
     if field.unit == "‰":
         return f'IFERROR(IF(ISNUMBER({cell}),{cell},VALUE(SUBSTITUTE({cell},"‰",""))/1000),"")'
     return cell
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def ready_condition(fields: list[InputField], cells: dict[str, str]) -> str:
@@ -28,7 +38,8 @@ def ready_condition(fields: list[InputField], cells: dict[str, str]) -> str:
             continue
         cell = cells[f.name]
         if f.kind in ("choice", "yesno"):
-            tests.append("OR(" + ",".join(f'{cell}="{label}"' for label in f.labels) + ")")
+            value = stored_value(f, cell)
+            tests.append("OR(" + ",".join(f'{value}="{label}"' for label in f.labels) + ")")
         else:
             tests.append(f"ISNUMBER({stored_value(f, cell)})")
             if f.minimum is not None:
