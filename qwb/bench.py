@@ -117,7 +117,7 @@ def time_pandas_openpyxl(files: list[Path]) -> float:
 
     start = time.perf_counter()
     for f in files:
-        pd.read_excel(f, sheet_name=["填报", "_qwb"], header=None)
+        pd.read_excel(f, sheet_name=["填报", "_qwb"], header=None, engine="openpyxl")
     return time.perf_counter() - start
 
 

@@ -40,7 +40,7 @@ def _use(r: Report, rf: Any, key: str) -> str:
 
 #: beyond this many entries the rows go to a CSV file beside the workbook: a sheet of hundreds of thousands
 #: of rows costs minutes and gigabytes to write and nobody reads it in Excel
-ROW_LIMIT = 60_000
+ROW_LIMIT = 20_000
 
 
 def csv_path(out: Path) -> Path:
