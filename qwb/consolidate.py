@@ -64,13 +64,14 @@ class Consolidation:
         return data
 
 
-def _cell_order(cell: str) -> tuple[int, str]:
+def cell_order(cell: str) -> tuple[int, str]:
+    """Sort key of an A1 reference: row first, then column (F12 before B13)."""
     m = re.match(r"([A-Z]+)(\d+)$", cell or "")
     return (int(m.group(2)), m.group(1)) if m else (0, cell or "")
 
 
 def sort_issues(issues: list[Issue]) -> list[Issue]:
-    return sorted(issues, key=lambda i: (i.file, i.sheet, _cell_order(i.cell), i.code, i.unit, i.indicator, i.message))
+    return sorted(issues, key=lambda i: (i.file, i.sheet, cell_order(i.cell), i.code, i.unit, i.indicator, i.message))
 
 
 #: below this many files one process reads faster than starting a pool

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from qwb.consolidate import cell_order
 from qwb.report.base import STATUS, Column, Report, fit_width, header_row, page_setup, put, title_block, with_widths
 from qwb.scheme.model import split_key
 
@@ -20,11 +20,6 @@ COLUMNS = [
     Column("原始值", 16), Column("规范值", 11), Column("用途", 8),
 ]
 COL = {c.name: i for i, c in enumerate(COLUMNS)}
-
-
-def _cell_order(cell: str) -> tuple[int, str]:
-    m = re.match(r"([A-Z]+)(\d+)$", cell or "")
-    return (int(m.group(2)), m.group(1)) if m else (0, cell or "")
 
 
 def _use(r: Report, rf: Any, key: str) -> str:
@@ -50,7 +45,7 @@ def csv_path(out: Path) -> Path:
 def rows(r: Report) -> Iterator[list[Any]]:
     """Every entry as a row of COLUMNS' values, in file then cell order."""
     for rf in r.c.returns:
-        for key in sorted(rf.entries, key=lambda k, w=rf.where: _cell_order(w.get(k, {}).get("cell", ""))):
+        for key in sorted(rf.entries, key=lambda k, w=rf.where: cell_order(w.get(k, {}).get("cell", ""))):
             where = rf.where.get(key, {})
             unit, item, period, name = split_key(key) or ("", "", "", "")
             value = rf.checked.values.get(key)
@@ -101,7 +96,7 @@ def write(r: Report) -> None:
     header_row(r, ws, HEADER, with_widths(COLUMNS, 文件=fit_width([rf.name for rf in r.c.returns], 16, 56)))
     row = FIRST
     for rf in r.c.returns:
-        for key in sorted(rf.entries, key=lambda k, w=rf.where: _cell_order(w.get(k, {}).get("cell", ""))):
+        for key in sorted(rf.entries, key=lambda k, w=rf.where: cell_order(w.get(k, {}).get("cell", ""))):
             _entry(r, ws, row, rf, key)
             row += 1
     last_row = max(row - 1, FIRST)
