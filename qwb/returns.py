@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 from qwb.engine import Checked, ItemPlan, KeyIndex, check_entries, plan, score_unit
 from qwb.files import sha256
 from qwb.guard import DEFAULT_LIMITS, Limits, inspect, sheet_parts
@@ -121,17 +123,8 @@ class Expectations:
         return None
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _cell(row: int, col: int) -> str:
-    return f"{_column_letter(col)}{row + 1}"
+    return f"{xl_col_to_name(col)}{row + 1}"
 
 
 def read_sheets(data: bytes) -> tuple[list[str], dict[str, list[list[Any]]]]:
@@ -209,7 +202,7 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
         return rf.reject("unknown-workbook", f"“{ENTRY_SHEET}”表中找不到含“编码”和“填报值”的表头行。", sheet=ENTRY_SHEET)
     identity = _identity(sheets.get(IDENTITY_SHEET))
     try:
-        formulas = formula_cells(data, ENTRY_SHEET, _column_letter(header[1]["填报值"]))
+        formulas = formula_cells(data, ENTRY_SHEET, xl_col_to_name(header[1]["填报值"]))
     except Exception:  # noqa: BLE001 - the values were readable; formulas then count as values
         formulas = {}
     _read_entries(rf, rows, *header, formulas=formulas, limits=limits)
@@ -264,8 +257,8 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
                   formulas: dict[str, str], limits: Limits = DEFAULT_LIMITS) -> None:
     key_col, value_col = cols["编码"], cols["填报值"]
     score_col = cols.get("得分")
-    value_letter = _column_letter(value_col)
-    score_letter = _column_letter(score_col) if score_col is not None else ""
+    value_letter = xl_col_to_name(value_col)
+    score_letter = xl_col_to_name(score_col) if score_col is not None else ""
     seen: dict[str, str] = {}
     duplicates: dict[str, list[tuple[Any, str]]] = {}
     for r in range(header + 1, len(rows)):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qwb.engine import KeyIndex, as_number
+from qwb.templates.styles import Styles as CachedFormats
 
 FONT = "宋体"
 #: the charts' font, on every Windows with Excel or WPS; LibreOffice elsewhere substitutes a CJK font
@@ -41,19 +42,8 @@ KIND = {"department": "部门填报", "unit": "单位自评"}
 ROLE = {"base": "基本", "bonus": "加分", "deduction": "扣分"}
 
 
-class Styles:
-    """Each xlsxwriter format is created once per workbook."""
-
-    def __init__(self, workbook: Any):
-        self.workbook = workbook
-        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
-
-    def get(self, **props: Any) -> Any:
-        props = {"font_name": FONT, "font_size": 10, "valign": "vcenter", **props}
-        key = tuple(sorted(props.items()))
-        if key not in self._cache:
-            self._cache[key] = self.workbook.add_format(props)
-        return self._cache[key]
+class Styles(CachedFormats):
+    """The report's formats; each is created once per workbook (the cache the templates use)."""
 
     def dxf(self, **props: Any) -> Any:
         """A format for conditional formatting: only what it changes."""

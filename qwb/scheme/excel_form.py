@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from xlsxwriter.utility import xl_col_to_name
 
 from qwb.files import write_atomic
 from qwb.issues import Issue, make
@@ -355,7 +356,7 @@ class _Writer:
         cols = indicator_cols(depth)
         rows = [_flat_indicator(i) for i in indicators]
         ws = self.table(INDICATORS, cols, rows, paper=8)
-        letter = {c.key: _letter(i) for i, c in enumerate(cols)}
+        letter = {c.key: xl_col_to_name(i) for i, c in enumerate(cols)}
         type_cell = f"${letter['rule.type']}2"
         grey = self.f.get(bg_color="#D9D9D9", font_color="#808080")
         for i, col in enumerate(cols):
@@ -509,15 +510,6 @@ def _fit_row(ws: Any, row: int, cells: list[tuple[Any, float]]) -> None:
             lines = max(lines, sum(max(1, math.ceil(_display_width(p) / chars)) for p in value.split("\n")))
     if lines > 1:
         ws.set_row(row, min(13.5 * lines + 3, 409))
-
-
-def _letter(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        name = chr(65 + rem) + name
-    return name
 
 
 def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
