@@ -15,9 +15,10 @@ from typing import Any
 from qwb.engine import Checked, Result, score, score_checked
 from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.issues import Issue, errors, make
+from qwb.keys import EntryKey
 from qwb.returns import Expectations, ReturnFile, discover, read_return
 from qwb.rules import NA_FIELD
-from qwb.scheme.model import Scheme, split_key
+from qwb.scheme.model import Scheme
 
 Progress = Callable[[int, int, str], None]
 
@@ -219,9 +220,10 @@ def _score_mismatches(rf: ReturnFile, result: Result) -> list[Issue]:
     for key, (stored, cell) in rf.stored_scores.items():
         if stored is None or stored == "" or not isinstance(stored, (int, float)) or isinstance(stored, bool):
             continue
-        unit_id, item, period, field_name = split_key(key) or ("", "", "", "")
-        if item.startswith("veto:") or unit_id not in {u.id for u in result.units}:
+        parsed = EntryKey.parse(key)
+        if parsed is None or parsed.is_veto or parsed.unit not in {u.id for u in result.units}:
             continue
+        unit_id, item, period, field_name = parsed
         item_score = result.unit(unit_id).items.get(item)
         if item_score is None or period not in item_score.period_scores:
             continue

@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from qwb.fill import Text, as_date, fill, sort_rows
+from qwb.keys import BLANK_KEY, EntryKey
 from qwb.rules import VETO_FIELD, YES, InputField
 from qwb.scheme import SchemeError, bundled, load
+from qwb.scheme.entries import entries
 from qwb.scheme.model import Scheme
 from qwb.simulate import simulate
 from qwb.templates import Assignee, assignees, file_name, write_templates
@@ -160,7 +162,7 @@ def _veto_event(plan: Plan) -> None:
     s = plan.scheme
     if not s.vetoes or len(s.units) < 2:
         return
-    key = f"{s.units[-1].id}|{s.vetoes[0].key_part}|{s.last_period.id}|{VETO_FIELD}"
+    key = str(EntryKey.veto(s.units[-1].id, s.vetoes[0].id, s.last_period.id, VETO_FIELD))
     for a, _name, values, _day in plan.returns:
         if key in values:
             values[key] = YES
@@ -191,7 +193,7 @@ def self_evaluations(scheme: Scheme, verified: dict[str, Any], seed: int) -> dic
 
 
 def _fields(scheme: Scheme) -> dict[str, InputField]:
-    return {key: f for unit in scheme.units for key, _item, _period, f in scheme.expected_keys(unit.id)}
+    return {e.key: e.field for e in entries(scheme)}
 
 
 def _put_mistakes(plan: Plan, rng: random.Random) -> None:
@@ -260,8 +262,8 @@ def print_plan(plan: Plan, console: Any) -> None:
         table.add_column(col)
     s = plan.scheme
     for m in plan.mistakes:
-        unit, item, _period, name = m.key.split("|")
-        table.add_row(escape(m.who), escape(f"{s.unit_name(unit)} 指标{item} {name}"), m.what,
+        key = EntryKey.parse(m.key) or BLANK_KEY
+        table.add_row(escape(m.who), escape(f"{s.unit_name(key.unit)} 指标{key.item} {key.field}"), m.what,
                       escape("（空）" if m.value is None else str(m.value)))
     if plan.resent is not None:
         table.add_row(escape(plan.resent.name), "整份", "报送两次（初稿 + 正式稿）", "以填报日期较晚的为准")
@@ -271,8 +273,8 @@ def print_plan(plan: Plan, console: Any) -> None:
     if plan.missing is not None:
         table.add_row(escape(plan.missing.name), "整份", "未报送", "")
     if plan.veto is not None:
-        unit, item, _period, name = plan.veto[1].split("|")
-        table.add_row(escape(plan.veto[0]), escape(f"{s.unit_name(unit)} 否决项{item[5:]} {name}"),
+        key = EntryKey.parse(plan.veto[1]) or BLANK_KEY
+        table.add_row(escape(plan.veto[0]), escape(f"{s.unit_name(key.unit)} 否决项{key.veto_id} {key.field}"),
                       "（不是错误）发生否决事件", YES)
     console.print(table)
 

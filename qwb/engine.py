@@ -8,8 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from qwb.issues import Issue, make
-from qwb.rules import NA_FIELD, VETO_FIELD, YES, InputField, score_expression, yesno_field
-from qwb.scheme.model import Indicator, Period, Scheme, Veto, split_key
+from qwb.keys import EntryKey, key_text, veto_item
+from qwb.rules import NA_FIELD, VETO_FIELD, YES, InputField, score_expression
+from qwb.scheme.entries import entries, fields_by_period
+from qwb.scheme.model import Indicator, Period, Scheme, Veto
 from qwb.values import Parsed, parse_input
 
 ZERO = Decimal(0)
@@ -98,11 +100,10 @@ class ItemPlan:
 def plan(scheme: Scheme) -> list[ItemPlan]:
     plans = []
     for ind in scheme.indicators:
-        periods = scheme.periods_of(ind)
         plans.append(ItemPlan(
             indicator=ind,
-            periods=periods,
-            fields_by_period={p.id: ind.fields_in(p.id, periods[-1].id) for p in periods},
+            periods=scheme.periods_of(ind),
+            fields_by_period=fields_by_period(scheme, ind),
             rule_fields=ind.input_fields(),
             compute=score_expression(ind.rule, ind.points).compile(),
             role=ind.role,
@@ -113,35 +114,25 @@ def plan(scheme: Scheme) -> list[ItemPlan]:
 class KeyIndex:
     """Which (unit, item, period, field) a key names, for one scheme."""
 
-    def __init__(self, scheme: Scheme, plans: list[ItemPlan] | None = None):
+    def __init__(self, scheme: Scheme):
         self.scheme = scheme
         self.fields: dict[str, InputField] = {}
         self.items: dict[str, Indicator | Veto] = {}
-        veto_field = yesno_field(VETO_FIELD, required=True)
-        plans = plans or plan(scheme)
-        for unit in scheme.units:
-            for p in plans:
-                for period_id, fields in p.fields_by_period.items():
-                    for f in fields:
-                        key = f"{unit.id}|{p.indicator.id}|{period_id}|{f.name}"
-                        self.fields[key] = f
-                        self.items[key] = p.indicator
-            for veto in scheme.vetoes:
-                key = f"{unit.id}|{veto.key_part}|{scheme.last_period.id}|{VETO_FIELD}"
-                self.fields[key] = veto_field
-                self.items[key] = veto
+        for entry in entries(scheme):
+            self.fields[entry.key] = entry.field
+            self.items[entry.key] = entry.item
 
     def unknown_reason(self, key: str) -> tuple[str, str]:
-        parts = split_key(key)
-        if parts is None:
+        parsed = EntryKey.parse(key)
+        if parsed is None:
             return "unknown-key", f"编码“{key}”格式不对，应为 单位|指标|时间节点|填报项"
-        unit, item, period, name = parts
+        unit, item, period, name = parsed
         s = self.scheme
         if unit not in {u.id for u in s.units}:
             return "unknown-key", f"编码中的单位“{unit}”不是本方案的被考核单位"
-        if item.startswith("veto:"):
-            if item[5:] not in {v.id for v in s.vetoes}:
-                return "unknown-key", f"否决项“{item[5:]}”不在本方案中"
+        if parsed.is_veto:
+            if parsed.veto_id not in {v.id for v in s.vetoes}:
+                return "unknown-key", f"否决项“{parsed.veto_id}”不在本方案中"
             return "unknown-key", f"否决项只在最后一个时间节点填报“{VETO_FIELD}”"
         ind = {i.id: i for i in s.indicators}.get(item)
         if ind is None:
@@ -246,26 +237,28 @@ def score(
 
 def _location(key: str, where: Mapping[str, dict[str, str]]) -> dict[str, str]:
     loc = dict(where.get(key, {}))
-    parts = split_key(str(key))
-    if parts:
-        loc.setdefault("unit", parts[0])
-        loc.setdefault("indicator", parts[1])
+    parsed = EntryKey.parse(key)
+    if parsed:
+        loc.setdefault("unit", parsed.unit)
+        loc.setdefault("indicator", parsed.item)
     loc["key"] = str(key)
     return loc
 
 
 def _describe(scheme: Scheme, key: str) -> str:
-    unit, item, period, name = key.split("|")
+    parsed = EntryKey.parse(key)
+    assert parsed is not None, key  # only the engine's own keys are described
+    unit, item, period, name = parsed
     when = "" if len(scheme.periods) == 1 else f"（{next(p.name for p in scheme.periods if p.id == period)}）"
-    if item.startswith("veto:"):
-        return f"{scheme.unit_name(unit)} 否决项 {item[5:]} {name}"
+    if parsed.is_veto:
+        return f"{scheme.unit_name(unit)} 否决项 {parsed.veto_id} {name}"
     return f"{scheme.unit_name(unit)} 指标 {item}（{scheme.indicator(item).title}）{when}{name}"
 
 
 def _label(index: KeyIndex, key: str, f: InputField) -> str:
     item = index.items[key]
-    parts = split_key(key)
-    unit = index.scheme.unit_name(parts[0]) if parts else ""
+    parsed = EntryKey.parse(key)
+    unit = index.scheme.unit_name(parsed.unit) if parsed else ""
     if isinstance(item, Veto):
         return f"{unit} 否决项 {item.id} {f.name}"
     return f"{unit} 指标 {item.id}（{item.title}）{f.name}"
@@ -288,7 +281,7 @@ def _score_unit(
         items[p.indicator.id] = _score_item(scheme.period_aggregate, unit_id, p, values, missing)
     vetoes: dict[str, bool] = {}
     for veto in scheme.vetoes:
-        key = f"{unit_id}|{veto.key_part}|{scheme.last_period.id}|{VETO_FIELD}"
+        key = key_text(unit_id, veto_item(veto.id), scheme.last_period.id, VETO_FIELD)
         vetoes[veto.id] = values.get(key) == YES
         if key not in values:
             missing.append(key)
@@ -307,15 +300,14 @@ def _score_item(
     missing: list[str],
 ) -> ItemScore:
     ind = p.indicator
-    prefix = f"{unit_id}|{ind.id}|"
-    na = ind.na_allowed and values.get(f"{prefix}{p.periods[-1].id}|{NA_FIELD}") == YES
+    na = ind.na_allowed and values.get(key_text(unit_id, ind.id, p.periods[-1].id, NA_FIELD)) == YES
     period_scores: dict[str, Decimal | None] = {}
     complete = True
     for period in p.periods:
         env: dict[str, Decimal | str | None] = {}
         ready = True
         for f in p.rule_fields:
-            key = f"{prefix}{period.id}|{f.name}"
+            key = key_text(unit_id, ind.id, period.id, f.name)
             value = env[f.name] = values.get(key)
             if value is None and f.required:
                 ready = False

@@ -23,8 +23,10 @@ from qwb.engine import Checked, ItemPlan, KeyIndex, check_entries, plan, score_u
 from qwb.files import sha256
 from qwb.guard import DEFAULT_LIMITS, Limits, inspect, sheet_parts
 from qwb.issues import Issue, make
-from qwb.scheme.model import Scheme, split_key
-from qwb.templates.layout import Assignee, assignees, item_fields, template_keys
+from qwb.keys import EntryKey
+from qwb.scheme.entries import item_inputs
+from qwb.scheme.model import Scheme
+from qwb.templates.layout import Assignee, assignees, template_keys
 from qwb.templates.writer import ENTRY_SHEET, IDENTITY_SHEET, TEMPLATE_FORMAT
 from qwb.values import is_blank
 
@@ -81,7 +83,7 @@ class Expectations:
         self.assignees: dict[tuple[str, str], Assignee] = {
             (kind, a.id): a for kind in ("department", "unit") for a in assignees(scheme, kind)
         }
-        self._fields = item_fields(scheme)
+        self._inputs = item_inputs(scheme)
         self._keys: dict[tuple[str, str], list[str]] = {}
         self._sets: dict[tuple[str, str], set[str]] = {}
         self._index: KeyIndex | None = None
@@ -89,7 +91,7 @@ class Expectations:
 
     def keys(self, template: tuple[str, str]) -> list[str]:
         if template not in self._keys:
-            self._keys[template] = template_keys(self.scheme, self.assignees[template], self._fields)
+            self._keys[template] = template_keys(self.scheme, self.assignees[template], self._inputs)
         return self._keys[template]
 
     def key_set(self, template: tuple[str, str]) -> set[str]:
@@ -106,7 +108,7 @@ class Expectations:
     @property
     def index(self) -> KeyIndex:
         if self._index is None:
-            self._index = KeyIndex(self.scheme, self.plans)
+            self._index = KeyIndex(self.scheme)
         return self._index
 
     def infer(self, keys: set[str], label: str) -> tuple[str, str] | None:
@@ -242,7 +244,7 @@ def _identify(rf: ReturnFile, identity: dict[str, str], scheme: Scheme, expect: 
         rf.kind, rf.assignee = kind, assignee
         return True
     label = str(rows[1][1]).strip() if len(rows) > 1 and len(rows[1]) > 1 and rows[1][1] else ""
-    inferred = expect.infer({k for k in rf.entries if split_key(k)}, label)
+    inferred = expect.infer({k for k in rf.entries if EntryKey.parse(k)}, label)
     if inferred is None:
         rf.reject("unknown-workbook", "身份信息工作表缺失，且无法从内容判断是哪个单位的模板；"
                                       "请使用下发的模板重新填写，不要复制到新工作簿。")
@@ -291,8 +293,9 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
     for key, copies in duplicates.items():
         cells = "、".join(c for _v, c in copies)
         values = {repr(v) for v, _c in copies}
-        parts = split_key(key) or ("", "", "", "")
-        where = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": copies[1][1], "unit": parts[0], "indicator": parts[1]}
+        parsed = EntryKey.parse(key)
+        where = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": copies[1][1],
+                 "unit": parsed.unit if parsed else "", "indicator": parsed.item if parsed else ""}
         if len(values) == 1:
             issue = make("duplicate-key", f"编码 {key} 重复出现（{cells}），各行值相同，取其一。", **where)
             issue.severity = "warning"

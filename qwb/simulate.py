@@ -23,6 +23,7 @@ from qwb.rules import (
     TargetRule,
     unit_factor,
 )
+from qwb.scheme.entries import entries
 from qwb.scheme.model import Indicator, Scheme
 
 
@@ -80,16 +81,18 @@ def field_value(ind: Indicator, f: InputField, rng: random.Random, quality: floa
 def simulate_unit(scheme: Scheme, unit_id: str, rng: random.Random, quality: float = 0.8,
                   na_share: float = 0.0, veto: bool = False) -> dict[str, Any]:
     """Every entry of one unit, filled."""
-    entries: dict[str, Any] = {}
-    for key, item, _period, f in scheme.expected_keys(unit_id):
+    filled: dict[str, Any] = {}
+    unit = next(u for u in scheme.units if u.id == unit_id)
+    for entry in entries(scheme, [unit]):
+        key, item, f = entry.key, entry.item, entry.field
         if f.name == VETO_FIELD:
-            entries[key] = YES if veto else NO
+            filled[key] = YES if veto else NO
         elif f.name == NA_FIELD:
-            entries[key] = YES if rng.random() < na_share else NO
+            filled[key] = YES if rng.random() < na_share else NO
         else:
             assert isinstance(item, Indicator)
-            entries[key] = field_value(item, f, rng, quality)
-    return entries
+            filled[key] = field_value(item, f, rng, quality)
+    return filled
 
 
 def simulate(scheme: Scheme, seed: int = 2024, quality: float | None = None) -> dict[str, Any]:

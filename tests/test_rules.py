@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qwb.engine import Result, score
+from qwb.keys import key_text
 from qwb.rules import score_expression
 from qwb.scheme.model import Builder, Scheme
 
@@ -26,7 +27,7 @@ D = Decimal
 
 
 def run(scheme: Scheme, fields: dict[str, Any], item: str = "1", unit: str = "u1", period: str = "Y") -> Result:
-    return score(scheme, {f"{unit}|{item}|{period}|{name}": value for name, value in fields.items()})
+    return score(scheme, {key_text(unit, item, period, name): value for name, value in fields.items()})
 
 
 def outcome(scheme: Scheme, fields: dict[str, Any], item: str = "1", unit: str = "u1") -> tuple[Decimal | None, list[str]]:

@@ -12,8 +12,10 @@ from filling import fill, header_map, need_soffice, read_scores
 
 from qwb import soffice
 from qwb.engine import score
+from qwb.keys import EntryKey
 from qwb.rules import NA_FIELD, YES
-from qwb.scheme import bundled, load, split_key
+from qwb.scheme import bundled, load
+from qwb.scheme.entries import entries
 from qwb.simulate import simulate
 from qwb.templates import entry_rows, write_templates
 from qwb.templates.layout import assignees
@@ -44,7 +46,7 @@ def test_entry_table_holds_every_key_once(scheme_path: Path, kind: str, tmp_path
         identity = {r[0].value: r[1].value for r in wb["_qwb"].iter_rows()}
         assert identity["scheme"] == scheme.id and identity["kind"] == kind
         assert identity["fingerprint"] == scheme.fingerprint()
-    expected = [k for u in scheme.units for k, *_ in scheme.expected_keys(u.id)]
+    expected = [e.key for e in entries(scheme)]
     assert sorted(seen) == sorted(expected)
 
 
@@ -93,7 +95,7 @@ def test_formulas_use_only_portable_functions(tmp_path: Path) -> None:
 
 
 def _engine_cell(result, key: str):  # type: ignore[no-untyped-def]
-    unit_id, item, period, _field = split_key(key)  # type: ignore[misc]
+    unit_id, item, period, _field = EntryKey.parse(key)  # type: ignore[misc]
     unit = result.unit(unit_id)
     if item.startswith("veto:"):
         return "否决" if unit.vetoes[item[5:]] else ""
@@ -139,7 +141,7 @@ def test_libreoffice_recalculates_what_the_engine_scores(scheme_path: Path, tmp_
 
 def _is_inner_field(scheme, key: str) -> bool:  # type: ignore[no-untyped-def]
     """Rows that are not an item's last field in their period carry no 得分."""
-    unit_id, item, period, field = split_key(key)  # type: ignore[misc]
+    unit_id, item, period, field = EntryKey.parse(key)  # type: ignore[misc]
     if item.startswith("veto:"):
         return False
     ind = scheme.indicator(item)

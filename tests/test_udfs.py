@@ -26,6 +26,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 import qwb.udfs as udfs  # noqa: E402
 from qwb.engine import round_half_up, scaled_base, score  # noqa: E402
+from qwb.keys import key_text  # noqa: E402
 from qwb.scheme import bundled, load  # noqa: E402
 from qwb.scheme.model import Builder, Scheme  # noqa: E402
 
@@ -395,7 +396,7 @@ def test_score_equals_engine_for_every_indicator(path: Path, data: st.DataObject
         when = scheme.periods_of(ind)[-1].id
         values = [data.draw(field_values(f)) for f in ind.input_fields()]
         drawn[ind.id] = (when, values)
-        entries.update({f"{unit}|{ind.id}|{when}|{f.name}": v for f, v in zip(ind.input_fields(), values)
+        entries.update({key_text(unit, ind.id, when, f.name): v for f, v in zip(ind.input_fields(), values)
                         if v is not None})
     result = score(scheme, entries, report_missing=False)
     for ind in scheme.indicators:

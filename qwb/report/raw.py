@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from qwb.consolidate import cell_order
+from qwb.keys import BLANK_KEY, EntryKey
 from qwb.report.base import STATUS, Column, Report, fit_width, header_row, page_setup, put, title_block, with_widths
-from qwb.scheme.model import split_key
 
 SHEET = "原始数据"
 HEADER = 2
@@ -47,7 +47,7 @@ def rows(r: Report) -> Iterator[list[Any]]:
     for rf in r.c.returns:
         for key in sorted(rf.entries, key=lambda k, w=rf.where: cell_order(w.get(k, {}).get("cell", ""))):
             where = rf.where.get(key, {})
-            unit, item, period, name = split_key(key) or ("", "", "", "")
+            unit, item, period, name = EntryKey.parse(key) or BLANK_KEY
             value = rf.checked.values.get(key)
             yield [rf.name, STATUS.get(rf.status, rf.status), where.get("sheet", ""), where.get("cell", ""),
                    rf.sha256, key, r.scheme.unit_name(unit) if unit else "", item, _period_name(r, period), name,
@@ -115,7 +115,7 @@ def _entry(r: Report, ws: Any, row: int, rf: Any, key: str) -> None:
     put(ws, row, COL["单元格"], where.get("cell", ""), cell)
     put(ws, row, COL["SHA-256"], rf.sha256, st.cell(font_size=8, font_color="#7F7F7F"))
     put(ws, row, COL["编码"], key, st.cell(font_size=9))
-    unit, item, period, name = split_key(key) or ("", "", "", "")
+    unit, item, period, name = EntryKey.parse(key) or BLANK_KEY
     put(ws, row, COL["被考核单位"], r.scheme.unit_name(unit) if unit else "", cell)
     put(ws, row, COL["指标"], item, cell)
     put(ws, row, COL["时间节点"], _period_name(r, period), cell)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from qwb.issues import Issue, errors, make
-from qwb.scheme.model import Indicator, Period, Scheme, Unit, Veto, entry_key, split_key
+from qwb.scheme.model import Indicator, Period, Scheme, Unit, Veto
 
-__all__ = ["Indicator", "Period", "Scheme", "SchemeError", "Unit", "Veto", "entry_key", "load", "read", "split_key"]
+__all__ = ["Indicator", "Period", "Scheme", "SchemeError", "Unit", "Veto", "load", "read"]
 
 
 class SchemeError(Exception):

@@ -12,7 +12,6 @@ from typing import Any
 from qwb.issues import Issue, make
 from qwb.rules import (
     NA_FIELD,
-    VETO_FIELD,
     InputField,
     Rule,
     parse_rule,
@@ -59,10 +58,6 @@ class Veto:
     id: str
     title: str
     department: str = ""
-
-    @property
-    def key_part(self) -> str:
-        return f"veto:{self.id}"
 
 
 @dataclass(frozen=True)
@@ -167,19 +162,6 @@ class Scheme:
             return self.full_marks
         return sum((i.points for i in self.base_indicators), Decimal(0))
 
-    def expected_keys(self, unit_id: str) -> list[tuple[str, Indicator | Veto, Period, InputField]]:
-        """Every entry of one unit, in scheme order: (key, item, period, field)."""
-        out: list[tuple[str, Indicator | Veto, Period, InputField]] = []
-        for ind in self.indicators:
-            periods = self.periods_of(ind)
-            for period in periods:
-                for f in ind.fields_in(period.id, periods[-1].id):
-                    out.append((entry_key(unit_id, ind.id, period.id, f.name), ind, period, f))
-        for veto in self.vetoes:
-            f = yesno_field(VETO_FIELD, required=True)
-            out.append((entry_key(unit_id, veto.key_part, self.last_period.id, f.name), veto, self.last_period, f))
-        return out
-
     def fingerprint(self) -> str:
         """A short hash of the scheme's content, computed once (a scheme is not edited after loading)."""
         cached = self.__dict__.get("_fingerprint")
@@ -195,17 +177,6 @@ class Scheme:
 
         text = json.dumps(scheme_to_dict(self), ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def entry_key(unit: str, item: str, period: str, field_name: str) -> str:
-    return f"{unit}|{item}|{period}|{field_name}"
-
-
-def split_key(key: str) -> tuple[str, str, str, str] | None:
-    parts = str(key).strip().split("|")
-    if len(parts) != 4 or not all(parts):
-        return None
-    return parts[0], parts[1], parts[2], parts[3]
 
 
 # --- building from the dict form --------------------------------------------------

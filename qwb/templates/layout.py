@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qwb.rules import VETO_FIELD, InputField, yesno_field
-from qwb.scheme.model import Indicator, Period, Scheme, Veto, entry_key
+from qwb.scheme.entries import Entry as EntryRow
+from qwb.scheme.entries import ItemInputs, entries, entry_keys
+from qwb.scheme.model import Indicator, Scheme, Unit, Veto
 
-KINDS = ("department", "unit")
+__all__ = ["Assignee", "EntryRow", "assignees", "entry_rows", "file_name", "selection", "template_keys", "veto_owner"]
 
 
 @dataclass(frozen=True)
@@ -15,23 +16,6 @@ class Assignee:
     kind: str  # department | unit
     id: str
     name: str
-
-
-@dataclass(frozen=True)
-class EntryRow:
-    key: str
-    unit_id: str
-    unit_name: str
-    item: Indicator | Veto
-    period: Period
-    field: InputField
-    first_of_item: bool  # first row of this item (any period): carries the long text
-    last_of_period: bool  # the item's last field in this period: carries 得分
-    last_period_of_item: bool
-
-    @property
-    def is_veto(self) -> bool:
-        return isinstance(self.item, Veto)
 
 
 def assignees(scheme: Scheme, kind: str) -> list[Assignee]:
@@ -46,65 +30,22 @@ def veto_owner(scheme: Scheme, veto: Veto) -> str:
     return veto.department or (scheme.departments[0].id if scheme.departments else "")
 
 
+def selection(scheme: Scheme, assignee: Assignee) -> tuple[list[Unit], list[Indicator], list[Veto]]:
+    """The units, indicators and vetoes one template asks about."""
+    if assignee.kind == "unit":
+        return [u for u in scheme.units if u.id == assignee.id], scheme.indicators, scheme.vetoes
+    indicators = [i for i in scheme.indicators if i.department == assignee.id]
+    return scheme.units, indicators, [v for v in scheme.vetoes if veto_owner(scheme, v) == assignee.id]
+
+
 def entry_rows(scheme: Scheme, assignee: Assignee) -> list[EntryRow]:
-    if assignee.kind == "unit":
-        units = [u for u in scheme.units if u.id == assignee.id]
-        indicators = scheme.indicators
-        vetoes = scheme.vetoes
-    else:
-        units = scheme.units
-        indicators = [i for i in scheme.indicators if i.department == assignee.id]
-        vetoes = [v for v in scheme.vetoes if veto_owner(scheme, v) == assignee.id]
-    rows: list[EntryRow] = []
-    for unit in units:
-        for ind in indicators:
-            periods = scheme.periods_of(ind)
-            for p_index, period in enumerate(periods):
-                fields = ind.fields_in(period.id, periods[-1].id)
-                for f_index, f in enumerate(fields):
-                    rows.append(EntryRow(
-                        key=entry_key(unit.id, ind.id, period.id, f.name), unit_id=unit.id, unit_name=unit.name,
-                        item=ind, period=period, field=f, first_of_item=p_index == 0 and f_index == 0,
-                        last_of_period=f_index == len(fields) - 1, last_period_of_item=p_index == len(periods) - 1,
-                    ))
-        for veto in vetoes:
-            f = yesno_field(VETO_FIELD, required=True)
-            rows.append(EntryRow(
-                key=entry_key(unit.id, veto.key_part, scheme.last_period.id, f.name), unit_id=unit.id,
-                unit_name=unit.name, item=veto, period=scheme.last_period, field=f, first_of_item=True,
-                last_of_period=True, last_period_of_item=True,
-            ))
-    return rows
+    return list(entries(scheme, *selection(scheme, assignee)))
 
 
-def template_keys(scheme: Scheme, assignee: Assignee, fields: dict[str, list[tuple[str, str]]] | None = None) -> list[str]:
-    """The 编码 column of one template, in row order: entry_rows' keys without building the rows.
-    ``fields`` caches, per indicator id, its (period, field name) pairs."""
-    if fields is None:
-        fields = item_fields(scheme)
-    if assignee.kind == "unit":
-        unit_ids = [assignee.id]
-        indicators = scheme.indicators
-        vetoes = scheme.vetoes
-    else:
-        unit_ids = [u.id for u in scheme.units]
-        indicators = [i for i in scheme.indicators if i.department == assignee.id]
-        vetoes = [v for v in scheme.vetoes if veto_owner(scheme, v) == assignee.id]
-    last = scheme.last_period.id
-    keys = []
-    for unit in unit_ids:
-        for ind in indicators:
-            keys += [f"{unit}|{ind.id}|{period}|{name}" for period, name in fields[ind.id]]
-        keys += [f"{unit}|{v.key_part}|{last}|{VETO_FIELD}" for v in vetoes]
-    return keys
-
-
-def item_fields(scheme: Scheme) -> dict[str, list[tuple[str, str]]]:
-    out = {}
-    for ind in scheme.indicators:
-        periods = scheme.periods_of(ind)
-        out[ind.id] = [(p.id, f.name) for p in periods for f in ind.fields_in(p.id, periods[-1].id)]
-    return out
+def template_keys(scheme: Scheme, assignee: Assignee, inputs: ItemInputs | None = None) -> list[str]:
+    """The 编码 column of one template, in row order; ``inputs`` (item_inputs) is reused across templates."""
+    units, indicators, vetoes = selection(scheme, assignee)
+    return entry_keys(scheme, [u.id for u in units], indicators, vetoes, inputs)
 
 
 def file_name(scheme: Scheme, assignee: Assignee) -> str:
