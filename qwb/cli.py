@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheme", default="changzhou", help="内置方案名（changzhou、yongzhou、xianning、tieling、yangjiang）或路径")
     p.set_defaults(run=run_demo)
 
-    from qwb.console import add_commands as add_console  # qwb console: the Excel console workbook
+    from qwb.console_book import add_commands as add_console  # qwb console: the Excel console workbook
 
     add_console(sub)
 
@@ -111,42 +111,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _console() -> Any:
-    from rich.console import Console
+    from qwb.terminal import console
 
-    return Console(highlight=False, soft_wrap=True)
+    return console()
 
 
 def _load_scheme(path: Path) -> Any:
     """The scheme, or None after printing why it cannot be used."""
     from qwb.issues import errors
     from qwb.scheme import read
+    from qwb.terminal import where
 
     scheme, issues = read(path)
     if scheme is None or errors(issues):
         print(f"方案“{path}”有错误，无法使用：", file=sys.stderr)
         for issue in errors(issues):
-            print(f"  ✗ {_where(issue)}{issue.message}", file=sys.stderr)
+            print(f"  ✗ {where(issue)}{issue.message}", file=sys.stderr)
         return None
     return scheme
-
-
-def _where(issue: Any) -> str:
-    parts = [p for p in (issue.file, issue.sheet, issue.cell) if p]
-    return f"[{' '.join(parts)}] " if parts else ""
-
-
-def print_issues(issues: list[Any], console: Any) -> None:
-    from rich.markup import escape
-
-    marks = {"error": "[red]✗ 错误[/red]", "warning": "[yellow]! 警告[/yellow]", "info": "[blue]i 提示[/blue]"}
-    for issue in issues:
-        console.print(f"{marks.get(issue.severity, issue.severity)} {escape(_where(issue))}"
-                      f"{escape(issue.message)} [dim]({issue.code})[/dim]")
 
 
 def run_scheme_check(args: argparse.Namespace) -> int:
     from qwb.issues import errors
     from qwb.scheme import read
+    from qwb.terminal import print_issues
 
     console = _console()
     scheme, issues = read(args.scheme)
@@ -205,6 +193,7 @@ def run_score(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     from qwb.engine import score
     from qwb.summary import summary_json
+    from qwb.terminal import print_issues, print_ranking
 
     result = score(scheme, entries)
     console = _console()
@@ -216,24 +205,6 @@ def run_score(args: argparse.Namespace) -> int:
         write_atomic(args.json_out, summary_json(result))
         console.print(f"汇总已写出：{args.json_out}")
     return EXIT_OK
-
-
-def print_ranking(result: Any, console: Any) -> None:
-    from rich.table import Table
-
-    from qwb.engine import as_number
-
-    d = result.scheme.decimals
-    table = Table(title=f"{result.scheme.name}（{result.scheme.year}）排名")
-    for col in ("名次", "单位", "总分", "等次", "基本分", "加分", "扣分", "否决", "填报完整"):
-        table.add_column(col, justify="right" if col in ("名次", "总分", "基本分", "加分", "扣分") else "left")
-    for u in result.units:
-        table.add_row(
-            str(u.rank), u.name, f"{as_number(u.total, d):.{d}f}", u.grade or "—",
-            f"{as_number(u.base, d):.{d}f}", f"{as_number(u.bonus, d):.{d}f}", f"{as_number(u.deduction, d):.{d}f}",
-            "是" if u.veto else "", "是" if u.complete else "否",
-        )
-    console.print(table)
 
 
 def run_template(args: argparse.Namespace) -> int:
@@ -251,9 +222,12 @@ def run_check(args: argparse.Namespace) -> int:
     scheme = _load_scheme(args.scheme)
     if scheme is None:
         return EXIT_FAILED
-    from qwb.consolidate import check_return
+    from qwb.pipeline import check_return
+    from qwb.terminal import print_check
 
-    return check_return(scheme, args.return_file, _console())
+    check = check_return(scheme, args.return_file)
+    print_check(check, _console())
+    return EXIT_FAILED if not check.found or check.errors else EXIT_OK
 
 
 def run_consolidate(args: argparse.Namespace) -> int:
@@ -263,14 +237,14 @@ def run_consolidate(args: argparse.Namespace) -> int:
     if not args.returns.is_dir():
         print(f"找不到退回文件夹：{args.returns}", file=sys.stderr)
         return EXIT_FAILED
-    from qwb.consolidate import consolidate_command
     from qwb.guard import Limits
+    from qwb.terminal import consolidate_and_print
 
     limits = Limits(file_bytes=args.max_file_mb << 20, uncompressed_bytes=args.max_unzipped_mb << 20,
                     rows=args.max_rows, columns=args.max_columns, string_chars=args.max_chars)
     kinds = {"both": ("department", "unit"), None: None}.get(args.expect, (args.expect,))
-    return consolidate_command(scheme, args.returns, args.out, args.json_out, _console(), kinds, limits,
-                               args.workers)
+    return consolidate_and_print(scheme, args.returns, args.out, args.json_out, _console(), kinds, limits,
+                                 args.workers)
 
 
 def run_demo(args: argparse.Namespace) -> int:

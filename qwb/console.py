@@ -10,25 +10,18 @@ and writes the outcome into the sheet's 运行状态 cell.
 
 Everything between the settings and the finished files is
 :func:`run_from_settings` (and its siblings), plain Python tested without Excel.
-The workbook itself is built by :func:`build_console` from the workbook that
-``xlwings quickstart`` copies, so its VBA project is xlwings' own.
+The workbook itself is built by :mod:`qwb.console_book`.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import io
-import re
-import sys
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SHEET = "控制台"
-CONFIG_SHEET = "xlwings.conf"
 SCHEME, RETURNS, OUT, JSON = "方案文件", "退回文件夹", "输出文件", "汇总 JSON"
 TEMPLATES, BY, CHECK = "模板文件夹", "模板方式", "待检查文件"
 STATUS = "运行状态"
@@ -47,20 +40,8 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
 )
 STATUS_ROW = FIRST_ROW + len(SETTINGS) + 1
 
-INSTRUCTIONS = (
-    "使用说明",
-    "1. 安装：在装有 qwb 的 Python 中运行 xlwings addin install，Excel 功能区出现 xlwings 选项卡。",
-    "2. 在 xlwings 选项卡的 Interpreter 中填写装有 qwb 的 python（如 C:\\qwb\\.venv\\Scripts\\python.exe）。",
-    "3. 本工作簿须与同名的 qwb_console.py 放在同一文件夹。",
-    "4. 在上方黄色单元格填写方案文件、退回文件夹和输出文件（可用完整路径，或相对本工作簿所在文件夹的路径）。",
-    "5. 点击 xlwings 选项卡的 Run main 按钮开始汇总；进度显示在 Excel 窗口底部的状态栏，结果写在“运行状态”。",
-    "6. 生成模板、检查单份文件：用 VBA 编辑器（Alt+F11）导入 qwb_macros.bas，再运行 QWB_Templates、QWB_CheckReturn，"
-    "或把它们指定给按钮。",
-    "7. 表格中的 QWB_TARGET 等计分函数：在 xlwings 选项卡点击 Import Functions（xlwings.conf 表已设 UDF Modules = qwb.udfs）。",
-    "WPS、LibreOffice 用户：不需要本工作簿，在命令行运行 qwb consolidate 方案文件 退回文件夹 --out 汇总排名.xlsx。",
-)
-
 Progress = Callable[[int, int, str], None]
+SEVERITY_MARKS = {"error": "✗ 错误", "warning": "! 警告", "info": "i 提示"}
 
 
 class ConsoleError(Exception):
@@ -142,11 +123,8 @@ def _scheme(settings: Mapping[str, Any], base: Path | None) -> Any:
 def run_from_settings(settings: Mapping[str, Any], progress: Progress | None = None,
                       base: Path | None = None) -> Outcome:
     """Consolidate as the 控制台 settings say: read the returns, score, write the ranking workbook (and JSON)."""
-    from qwb.consolidate import consolidate
-    from qwb.files import OutputError, write_atomic
-    from qwb.issues import errors
-    from qwb.report import write_report
-    from qwb.summary import dumps
+    from qwb.files import OutputError
+    from qwb.pipeline import run_consolidation
 
     scheme = _scheme(settings, base)
     folder = _path(settings, RETURNS, base)
@@ -158,23 +136,18 @@ def run_from_settings(settings: Mapping[str, Any], progress: Progress | None = N
     if out.suffix.lower() != ".xlsx":
         raise ConsoleError(f"“{OUT}”应为 .xlsx 文件，现为：{out.name}")
     json_out = _path(settings, JSON, base)
-    c = consolidate(scheme, folder, progress)
-    files = [out]
     try:
-        write_report(c, out)
-        if json_out is not None:
-            write_atomic(json_out, dumps(c.summary()))
-            files.append(json_out)
+        c = run_consolidation(scheme, folder, out, json_out, progress)
     except OutputError as exc:
         raise ConsoleError(str(exc)) from exc
-    accepted = sum(1 for r in c.returns if r.status == "accepted")
-    n_err = len(errors(c.issues))
+    n_err = len(c.errors)
     first = c.result.units[0] if c.result.units else None
-    parts = [f"汇总完成：收到 {len(c.returns)} 个文件，采用 {accepted} 个",
+    parts = [f"汇总完成：收到 {len(c.returns)} 个文件，采用 {c.count('accepted')} 个",
              f"未提交 {len(c.missing)} 个" if c.missing else "无未提交",
              f"校验问题 {n_err} 个错误、{len(c.issues) - n_err} 个警告"]
     if first is not None:
         parts.append(f"第一名 {first.name}（{first.total.normalize():f} 分）")
+    files = [out] + ([json_out] if json_out is not None else [])
     return Outcome("；".join(parts) + f"。排名工作簿：{out}", files)
 
 
@@ -195,18 +168,23 @@ def templates_from_settings(settings: Mapping[str, Any], base: Path | None = Non
 
 def check_from_settings(settings: Mapping[str, Any], base: Path | None = None) -> Outcome:
     """Check one return as ``qwb check`` does; the outcome carries the full text of the check."""
-    from rich.console import Console
-
-    from qwb.consolidate import check_return
+    from qwb.pipeline import check_return
 
     scheme = _scheme(settings, base)
     path = _path(settings, CHECK, base)
     if path is None:
         raise ConsoleError(f"请在“{CHECK}”中填写要检查的填报文件")
-    buffer = io.StringIO()
-    status = check_return(scheme, path, Console(file=buffer, width=200, color_system=None, highlight=False))
-    lines = [line.rstrip() for line in buffer.getvalue().splitlines() if line.strip()]
-    return Outcome("\n".join(lines), [path], ok=status == 0)
+    check = check_return(scheme, path)
+    return Outcome("\n".join(check_lines(check)), [path], ok=check.found and not check.errors)
+
+
+def check_lines(check: Any) -> list[str]:
+    """A check's findings as plain lines for one cell (the terminal prints the same, in colour)."""
+    if not check.found:
+        return [check.heading]
+    issues = [f"{SEVERITY_MARKS.get(i.severity, i.severity)} {f'[{i.where}] ' if i.where else ''}{i.message} ({i.code})"
+              for i in check.issues]
+    return [line for line in (check.heading, *issues, check.verdict) if line]
 
 
 # --- in Excel ---------------------------------------------------------------------------
@@ -280,149 +258,3 @@ def check_button() -> None:
 def main() -> None:
     """What xlwings' "Run main" button calls (through qwb_console.py): consolidate."""
     consolidate_button()
-
-
-# --- building the console workbook ------------------------------------------------------------
-
-CONSOLE_PY = '''"""qwb 控制台：Excel 中 xlwings 选项卡的 Run main 按钮会运行这里的 main()（汇总排名）。"""
-
-from qwb.console import check_button, consolidate_button, main, templates_button  # noqa: F401
-
-if __name__ == "__main__":
-    import xlwings as xw
-
-    xw.Book("qwb_console.xlsm").set_mock_caller()
-    main()
-'''
-FIXED_TIME = dt.datetime(2024, 1, 1)
-ZIP_TIME = (2024, 1, 1, 0, 0, 0)
-FIXED_STAMP = b"2024-01-01T00:00:00Z"
-
-
-def quickstart_workbook() -> Path:
-    """The workbook ``xlwings quickstart`` copies (its VBA project references the xlwings add-in)."""
-    import xlwings
-
-    return Path(xlwings.__file__).resolve().parent / "quickstart.xlsm"
-
-
-def macros_folder() -> Path | None:
-    folder = Path(__file__).resolve().parent.parent / "macros"
-    return folder if folder.is_dir() else None
-
-
-def console_bytes(settings: Mapping[str, str] | None = None) -> bytes:
-    """qwb_console.xlsm: xlwings' quickstart workbook with a 控制台 sheet and UDF Modules = qwb.udfs."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(quickstart_workbook(), keep_vba=True)
-    sheet = wb.worksheets[0]  # keeps its VBA code name, so the VBA project stays consistent
-    sheet.title = SHEET
-    _layout(sheet, settings or {})
-    _config(wb)
-    wb.active = 0
-    for prop in ("created", "modified"):
-        setattr(wb.properties, prop, FIXED_TIME)
-    wb.properties.creator = wb.properties.lastModifiedBy = "qwb"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return normalise_zip(buffer.getvalue())
-
-
-def _config(wb: Any) -> None:
-    """Activate xlwings' config sheet with one row, so every other setting comes from the add-in."""
-    conf = wb["_xlwings.conf"]
-    conf.title = CONFIG_SHEET
-    conf.delete_rows(1, conf.max_row)
-    conf["A1"], conf["B1"] = "UDF Modules", "qwb.udfs"
-    conf.sheet_state = "visible"
-
-
-def _layout(ws: Any, settings: Mapping[str, str]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    bold, title = Font(bold=True, name="宋体"), Font(bold=True, size=16, name="宋体")
-    fill = PatternFill("solid", fgColor="FFF2CC")
-    ws["A1"], ws["A1"].font = "qwb 质量工作考核 控制台", title
-    ws["A2"] = "填写黄色单元格后，点击 xlwings 选项卡的 Run main 汇总排名。"
-    for col, head in enumerate(("设置", "值", "说明"), start=1):
-        ws.cell(FIRST_ROW - 1, col, head).font = bold
-    for i, (label, example, note) in enumerate(SETTINGS):
-        row = FIRST_ROW + i
-        ws.cell(row, 1, label).font = bold
-        value = ws.cell(row, 2, settings.get(label, example) or None)
-        value.fill = fill
-        ws.cell(row, 3, note)
-    validation = DataValidation(type="list", formula1='"按部门,按单位"', allow_blank=True)
-    ws.add_data_validation(validation)
-    validation.add(ws.cell(FIRST_ROW + [s[0] for s in SETTINGS].index(BY), 2))
-    ws.cell(STATUS_ROW, 1, STATUS).font = bold
-    for i, line in enumerate(INSTRUCTIONS):
-        cell = ws.cell(STATUS_ROW + 2 + i, 1, line)
-        cell.font = bold if i == 0 else Font(name="宋体")
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 14, 60
-    ws.column_dimensions["C"].width = 70
-    ws.cell(STATUS_ROW, 2).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = "landscape", 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """The same package with fixed timestamps, so the same inputs give the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, ZIP_TIME)
-            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_STAMP, data)
-            dst.writestr(fixed, data)
-    return out.getvalue()
-
-
-def build_console(folder: Path, settings: Mapping[str, str] | None = None) -> list[Path]:
-    """Write qwb_console.xlsm, the qwb_console.py that "Run main" imports, and the .bas macros, into ``folder``."""
-    from qwb.files import write_atomic
-
-    folder = Path(folder)
-    written = [folder / "qwb_console.xlsm", folder / "qwb_console.py"]
-    write_atomic(written[0], console_bytes(settings))
-    write_atomic(written[1], CONSOLE_PY.encode("utf-8"))
-    macros = macros_folder()
-    for bas in sorted(macros.glob("*.bas")) if macros else []:
-        write_atomic(folder / bas.name, bas.read_bytes())
-        written.append(folder / bas.name)
-    return written
-
-
-# --- command line -------------------------------------------------------------------------
-
-
-def add_commands(subparsers: Any) -> None:
-    """``qwb console --out DIR``: build the console workbook."""
-    p = subparsers.add_parser("console", help="生成 Excel 控制台工作簿 qwb_console.xlsm（配合 xlwings 使用）")
-    p.add_argument("--out", type=Path, default=Path("qwb_console"), help="输出文件夹（默认 qwb_console）")
-    p.add_argument("--scheme", default="", help="预先填入“方案文件”的路径")
-    p.add_argument("--returns", default="", help="预先填入“退回文件夹”的路径")
-    p.set_defaults(run=run_console_command)
-
-
-def _absolute(text: str) -> str:
-    """A preset path that exists, made absolute (the workbook resolves relative paths from its own folder)."""
-    return str(Path(text).resolve()) if text and Path(text).exists() else text
-
-
-def run_console_command(args: argparse.Namespace) -> int:
-    from qwb.files import OutputError
-
-    preset = {SCHEME: _absolute(args.scheme), RETURNS: _absolute(args.returns)}
-    try:
-        paths = build_console(args.out, {k: v for k, v in preset.items() if v})
-    except OutputError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"已写出 {len(paths)} 个文件到 {args.out}：" + "、".join(p.name for p in paths))
-    print("打开 qwb_console.xlsm，填写“控制台”表，点击 xlwings 选项卡的 Run main 汇总排名（安装步骤见 docs/excel.md）。")
-    return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,7 +13,7 @@ from typing import Any
 
 from qwb.engine import Checked, Result, score, score_checked
 from qwb.guard import DEFAULT_LIMITS, Limits
-from qwb.issues import Issue, errors, make
+from qwb.issues import Issue, errors, make, sort_issues
 from qwb.keys import EntryKey
 from qwb.returns import Expectations, ReturnFile, discover, read_return
 from qwb.rules import NA_FIELD
@@ -56,6 +55,14 @@ class Consolidation:
             })
         return rows
 
+    def count(self, status: str) -> int:
+        """How many returns have this status (accepted, superseded, rejected)."""
+        return sum(1 for r in self.returns if r.status == status)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return errors(self.issues)
+
     def summary(self) -> dict[str, Any]:
         from qwb.summary import summary_dict
 
@@ -63,16 +70,6 @@ class Consolidation:
         data["issues"] = [i.to_json() for i in self.issues]
         data["mode"] = self.mode
         return data
-
-
-def cell_order(cell: str) -> tuple[int, str]:
-    """Sort key of an A1 reference: row first, then column (F12 before B13)."""
-    m = re.match(r"([A-Z]+)(\d+)$", cell or "")
-    return (int(m.group(2)), m.group(1)) if m else (0, cell or "")
-
-
-def sort_issues(issues: list[Issue]) -> list[Issue]:
-    return sorted(issues, key=lambda i: (i.file, i.sheet, cell_order(i.cell), i.code, i.unit, i.indicator, i.message))
 
 
 #: below this many files one process reads faster than starting a pool
@@ -185,7 +182,7 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     for rf in returns:
         issues += rf.issues
         if rf.status == "accepted" and rf.kind in results:
-            issues += _score_mismatches(rf, results[rf.kind])
+            issues += score_mismatches(rf, results[rf.kind])
     for res in results.values():
         issues += res.issues
     wanted = expect_kinds or tuple(sorted(kinds_present)) or ("department",)
@@ -214,7 +211,7 @@ def _missing(returns: list[ReturnFile], expect: Expectations, kinds: tuple[str, 
     return [t for t in expect.assignees if t[0] in kinds and t not in received]
 
 
-def _score_mismatches(rf: ReturnFile, result: Result) -> list[Issue]:
+def score_mismatches(rf: ReturnFile, result: Result) -> list[Issue]:
     """Never trust a return's own 得分: warn where the stored score differs from the recomputed one."""
     out = []
     for key, (stored, cell) in rf.stored_scores.items():
@@ -245,98 +242,3 @@ def _compare(scheme: Scheme, self_result: Result, verified: Result) -> list[Comp
         for ind in scheme.indicators:
             out.append(Comparison(unit.id, ind.id, s.items[ind.id].score, v.items[ind.id].score))
     return out
-
-
-# --- commands -------------------------------------------------------------------------
-
-
-def consolidate_command(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, console: Any,
-                        expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
-                        workers: int | None = None) -> int:
-    from qwb.cli import print_ranking
-    from qwb.files import OutputError, write_atomic
-    from qwb.report import write_report
-    from qwb.summary import dumps
-
-    with _progress_bar(console) as progress:
-        c = consolidate(scheme, folder, progress, expect_kinds, limits, workers)
-    print_ranking(c.result, console)
-    accepted = sum(1 for r in c.returns if r.status == "accepted")
-    console.print(f"收到 {len(c.returns)} 个文件：采用 {accepted}，"
-                  f"替代 {sum(1 for r in c.returns if r.status == 'superseded')}，"
-                  f"拒收 {sum(1 for r in c.returns if r.status == 'rejected')}。")
-    if c.missing:
-        names = "、".join(_assignee_name(scheme, a) for a in c.missing)
-        console.print(f"[bold red]未提交（{len(c.missing)}）：{names}[/bold red]")
-    n_err = len(errors(c.issues))
-    console.print(f"校验问题：{n_err} 个错误，{len(c.issues) - n_err} 个警告（详见排名工作簿“校验问题”表）。")
-    try:
-        write_report(c, out)
-        if json_out:
-            write_atomic(json_out, dumps(c.summary()))
-    except OutputError as exc:
-        console.print(f"[red]{exc}[/red]")
-        return 1
-    console.print(f"排名工作簿：{out}" + (f"；汇总 JSON：{json_out}" if json_out else ""))
-    return 0
-
-
-def _assignee_name(scheme: Scheme, assignee: str) -> str:
-    names = {d.id: d.name for d in scheme.departments} | {u.id: u.name for u in scheme.units}
-    return names.get(assignee, assignee)
-
-
-class _progress_bar:  # noqa: N801 - used as a context manager
-    """A rich progress bar on a terminal; silent otherwise."""
-
-    def __init__(self, console: Any):
-        self.console = console
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> Progress | None:
-        if not getattr(self.console, "is_terminal", False):
-            return None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.bar = Progress(TextColumn("读取退回文件"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            TextColumn("{task.description}"), console=self.console, transient=True)
-        self.bar.start()
-        self.task = self.bar.add_task("", total=None)
-        return self.update
-
-    def update(self, done: int, total: int, name: str) -> None:
-        self.bar.update(self.task, completed=done, total=total, description=name[-30:])
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-def check_return(scheme: Scheme, path: Path, console: Any) -> int:
-    """`qwb check`: what a department runs before sending its return."""
-    from rich.markup import escape
-
-    from qwb.cli import print_issues
-
-    if not path.is_file():
-        console.print(f"[red]找不到文件：{escape(str(path))}[/red]")
-        return 1
-    expect = Expectations(scheme)
-    rf = read_return(path, scheme, expect)
-    issues = list(rf.issues)
-    if rf.status == "accepted":
-        reported = expect.key_set((rf.kind, rf.assignee))
-        result = score_checked(scheme, rf.checked, rf.where, report_missing=lambda k: k in reported)
-        issues += _score_mismatches(rf, result) + result.issues
-        filled = sum(1 for k in reported if k in result.values)
-        console.print(f"{escape(rf.name)}：{expect.assignees[(rf.kind, rf.assignee)].name} 的"
-                      f"{'填报' if rf.kind == 'department' else '自评'}模板，共 {len(reported)} 行，已填 {filled} 行。")
-    issues = sort_issues(issues)
-    print_issues(issues, console)
-    n_err = len(errors(issues))
-    if n_err:
-        console.print(f"[red]发现 {n_err} 个错误，请改正后再报送。[/red]")
-        return 1
-    console.print("[green]没有错误，可以报送。[/green]" + (f"（{len(issues)} 个提醒）" if issues else ""))
-    return 0

@@ -99,9 +99,9 @@ def run(scheme_name: str, out_dir: Path, console: Any) -> int:
     plan = make_plan(scheme, SEED)
     write_returns(plan, out / TEMPLATES, out / RETURNS)
     print_plan(plan, console)
-    from qwb.consolidate import consolidate_command
+    from qwb.terminal import consolidate_and_print
 
-    code = consolidate_command(scheme, out / RETURNS, out / REPORT, out / SUMMARY, console)
+    code = consolidate_and_print(scheme, out / RETURNS, out / REPORT, out / SUMMARY, console)
     console.print(f"模板：{escape(str(out / TEMPLATES / '部门'))}（{len(dept_paths)} 个部门填报模板）、"
                   f"{escape(str(out / TEMPLATES / '单位自评'))}（{len(unit_paths)} 个单位自评模板）；"
                   f"退回文件：{escape(str(out / RETURNS))}。")

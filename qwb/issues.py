@@ -7,6 +7,7 @@ the fix. ``docs/issue-codes.md`` is generated from these classes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
@@ -324,6 +325,17 @@ for _code, _sev, _title, _desc, _fix in [
 
 def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity == "error"]
+
+
+def cell_order(cell: str) -> tuple[int, str]:
+    """Sort key of an A1 reference: row first, then column (F12 before B13)."""
+    m = re.match(r"([A-Z]+)(\d+)$", cell or "")
+    return (int(m.group(2)), m.group(1)) if m else (0, cell or "")
+
+
+def sort_issues(issues: list[Issue]) -> list[Issue]:
+    """File by file, in reading order of the cells, so a person works down a sheet."""
+    return sorted(issues, key=lambda i: (i.file, i.sheet, cell_order(i.cell), i.code, i.unit, i.indicator, i.message))
 
 
 def codes_markdown() -> str:

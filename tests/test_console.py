@@ -22,7 +22,7 @@ import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
 from filling import fill  # noqa: E402
 
-from qwb import console  # noqa: E402
+from qwb import console, console_book  # noqa: E402
 from qwb.console import (  # noqa: E402
     BY,
     CHECK,
@@ -34,13 +34,13 @@ from qwb.console import (  # noqa: E402
     STATUS_ROW,
     TEMPLATES,
     ConsoleError,
-    build_console,
     check_from_settings,
     consolidate_book,
     read_settings,
     run_from_settings,
     templates_from_settings,
 )
+from qwb.console_book import build_console  # noqa: E402
 from qwb.engine import score  # noqa: E402
 from qwb.scheme import load  # noqa: E402
 from qwb.simulate import simulate  # noqa: E402
@@ -76,7 +76,7 @@ def test_console_workbook_is_xlwings_quickstart_with_a_console_sheet(tmp_path: P
     paths = build_console(tmp_path)
     assert [p.name for p in paths] == ["qwb_console.xlsm", "qwb_console.py", "qwb_macros.bas"]
     xlsm = tmp_path / "qwb_console.xlsm"
-    with zipfile.ZipFile(xlsm) as z, zipfile.ZipFile(console.quickstart_workbook()) as q:
+    with zipfile.ZipFile(xlsm) as z, zipfile.ZipFile(console_book.quickstart_workbook()) as q:
         assert z.read("xl/vbaProject.bin") == q.read("xl/vbaProject.bin")  # xlwings' own VBA project
         assert b"macroEnabled" in z.read("[Content_Types].xml")
     wb = openpyxl.load_workbook(xlsm, keep_vba=True)
@@ -239,7 +239,7 @@ def test_console_in_a_book_shows_a_problem_not_a_traceback(tmp_path: Path) -> No
 
 def test_console_command_builds_into_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     parser = argparse.ArgumentParser()
-    console.add_commands(parser.add_subparsers())
+    console_book.add_commands(parser.add_subparsers())
     args = parser.parse_args(["console", "--out", str(tmp_path / "c"), "--scheme", os.path.relpath(MINI),
                               "--returns", "changzhou"])
     assert args.run(args) == 0

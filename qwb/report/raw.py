@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from qwb.consolidate import cell_order
+from qwb.issues import cell_order
 from qwb.keys import BLANK_KEY, EntryKey
 from qwb.report.base import STATUS, Column, Report, fit_width, header_row, page_setup, put, title_block, with_widths
 

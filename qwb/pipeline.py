@@ -1,0 +1,86 @@
+"""The whole job, once, for every entry point: consolidate a folder and write its outputs; check one return.
+
+The command line, the Excel console and the demo call these functions and only
+present what they return (rich text on a terminal, a status cell in Excel).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qwb.consolidate import Consolidation, Progress, consolidate, score_mismatches
+from qwb.engine import score_checked
+from qwb.files import write_atomic
+from qwb.guard import DEFAULT_LIMITS, Limits
+from qwb.issues import Issue, errors, sort_issues
+from qwb.returns import Expectations, read_return
+from qwb.scheme.model import Scheme
+
+
+def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | None = None,
+                      progress: Progress | None = None, expect_kinds: tuple[str, ...] | None = None,
+                      limits: Limits = DEFAULT_LIMITS, workers: int | None = None) -> Consolidation:
+    """Read, validate and score every return in ``folder``; write the ranking workbook and, if asked, the JSON.
+
+    Raises :class:`qwb.files.OutputError` when an output cannot be written (inputs are never touched)."""
+    from qwb.report import write_report  # xlsxwriter is not needed by `qwb check`
+    from qwb.summary import dumps
+
+    c = consolidate(scheme, Path(folder), progress, expect_kinds, limits, workers)
+    write_report(c, out)
+    if json_out is not None:
+        write_atomic(json_out, dumps(c.summary()))
+    return c
+
+
+@dataclass
+class ReturnCheck:
+    """What ``qwb check`` finds in one return, before a department sends it."""
+
+    file: str
+    found: bool = True
+    assignee: str = ""  # the department or unit name, once identified
+    kind: str = ""  # department | unit
+    rows: int = 0  # rows the template asks for
+    filled: int = 0
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return errors(self.issues)
+
+    @property
+    def heading(self) -> str:
+        """Which file, whose template, how much is filled: empty when the file was not identified."""
+        if not self.found:
+            return f"找不到文件：{self.file}"
+        if not self.assignee:
+            return ""
+        template = "填报" if self.kind == "department" else "自评"
+        return f"{self.file}：{self.assignee} 的{template}模板，共 {self.rows} 行，已填 {self.filled} 行。"
+
+    @property
+    def verdict(self) -> str:
+        n_err = len(self.errors)
+        if n_err:
+            return f"发现 {n_err} 个错误，请改正后再报送。"
+        return "没有错误，可以报送。" + (f"（{len(self.issues)} 个提醒）" if self.issues else "")
+
+
+def check_return(scheme: Scheme, path: Path) -> ReturnCheck:
+    """Read one return exactly as consolidation would, and score it alone."""
+    path = Path(path)
+    if not path.is_file():
+        return ReturnCheck(str(path), found=False)
+    expect = Expectations(scheme)
+    rf = read_return(path, scheme, expect)
+    check = ReturnCheck(rf.name, issues=list(rf.issues))
+    if rf.status == "accepted":
+        reported = expect.key_set((rf.kind, rf.assignee))
+        result = score_checked(scheme, rf.checked, rf.where, report_missing=lambda k: k in reported)
+        check.issues += score_mismatches(rf, result) + result.issues
+        check.assignee, check.kind = expect.assignees[(rf.kind, rf.assignee)].name, rf.kind
+        check.rows, check.filled = len(reported), sum(1 for k in reported if k in result.values)
+    check.issues = sort_issues(check.issues)
+    return check

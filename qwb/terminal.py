@@ -1,0 +1,108 @@
+"""What qwb prints on a terminal (rich): rankings, issues, a consolidation's outcome, progress.
+
+The pipeline returns data; this module is the one place that turns it into text
+for a person at a terminal. Imported lazily by the command line and the demo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from qwb.consolidate import Consolidation
+from qwb.engine import Result, as_number
+from qwb.files import OutputError
+from qwb.guard import DEFAULT_LIMITS, Limits
+from qwb.issues import Issue
+from qwb.pipeline import ReturnCheck, run_consolidation
+from qwb.scheme.model import Scheme
+
+MARKS = {"error": "[red]✗ 错误[/red]", "warning": "[yellow]! 警告[/yellow]", "info": "[blue]i 提示[/blue]"}
+RANKING_COLUMNS = ("名次", "单位", "总分", "等次", "基本分", "加分", "扣分", "否决", "填报完整")
+NUMERIC = ("名次", "总分", "基本分", "加分", "扣分")
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def where(issue: Issue) -> str:
+    return f"[{issue.where}] " if issue.where else ""
+
+
+def print_issues(issues: list[Issue], out: Console) -> None:
+    for issue in issues:
+        out.print(f"{MARKS.get(issue.severity, issue.severity)} {escape(where(issue))}"
+                  f"{escape(issue.message)} [dim]({issue.code})[/dim]")
+
+
+def print_ranking(result: Result, out: Console) -> None:
+    d = result.scheme.decimals
+    table = Table(title=f"{result.scheme.name}（{result.scheme.year}）排名")
+    for col in RANKING_COLUMNS:
+        table.add_column(col, justify="right" if col in NUMERIC else "left")
+    for u in result.units:
+        table.add_row(
+            str(u.rank), u.name, f"{as_number(u.total, d):.{d}f}", u.grade or "—",
+            f"{as_number(u.base, d):.{d}f}", f"{as_number(u.bonus, d):.{d}f}", f"{as_number(u.deduction, d):.{d}f}",
+            "是" if u.veto else "", "是" if u.complete else "否",
+        )
+    out.print(table)
+
+
+def print_consolidation(c: Consolidation, out: Console) -> None:
+    """The ranking and the counts a person checks before opening the workbook."""
+    print_ranking(c.result, out)
+    out.print(f"收到 {len(c.returns)} 个文件：采用 {c.count('accepted')}，替代 {c.count('superseded')}，"
+              f"拒收 {c.count('rejected')}。")
+    if c.missing:
+        known = {d.id: d.name for d in c.scheme.departments} | {u.id: u.name for u in c.scheme.units}
+        names = "、".join(known.get(a, a) for a in c.missing)
+        out.print(f"[bold red]未提交（{len(c.missing)}）：{names}[/bold red]")
+    n_err = len(c.errors)
+    out.print(f"校验问题：{n_err} 个错误，{len(c.issues) - n_err} 个警告（详见排名工作簿“校验问题”表）。")
+
+
+def print_check(check: ReturnCheck, out: Console) -> None:
+    if not check.found:
+        out.print(f"[red]{escape(check.heading)}[/red]")
+        return
+    if check.heading:
+        out.print(escape(check.heading))
+    print_issues(check.issues, out)
+    out.print(f"[{'red' if check.errors else 'green'}]{escape(check.verdict)}[/]")
+
+
+@contextmanager
+def reading_progress(out: Any) -> Iterator[Any]:
+    """A progress callback drawing a bar while returns are read, on a terminal; None elsewhere."""
+    if not getattr(out, "is_terminal", False):
+        yield None
+        return
+    with Progress(TextColumn("读取退回文件"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), console=out, transient=True) as bar:
+        task = bar.add_task("", total=None)
+        yield lambda done, total, name: bar.update(task, completed=done, total=total, description=name[-30:])
+
+
+def consolidate_and_print(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, screen: Console,
+                          expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
+                          workers: int | None = None) -> int:
+    """`qwb consolidate` (and the demo's last step): run the pipeline with a progress bar, print the outcome;
+    the exit status."""
+    try:
+        with reading_progress(screen) as progress:
+            c = run_consolidation(scheme, folder, out, json_out, progress, expect_kinds, limits, workers)
+    except OutputError as exc:
+        screen.print(f"[red]{escape(str(exc))}[/red]")
+        return 1
+    print_consolidation(c, screen)
+    screen.print(f"排名工作簿：{out}" + (f"；汇总 JSON：{json_out}" if json_out else ""))
+    return 0
