@@ -13,7 +13,7 @@ from typing import Any
 
 from qwb.engine import Checked, Result, score, score_checked
 from qwb.guard import DEFAULT_LIMITS, Limits
-from qwb.issues import Issue, errors, make, sort_issues
+from qwb.issues import Issue, MissingReturn, ScoreMismatch, Superseded, errors, sort_issues
 from qwb.keys import EntryKey
 from qwb.returns import Expectations, ReturnFile, discover, read_return
 from qwb.rules import NA_FIELD
@@ -143,8 +143,7 @@ def _choose_latest(returns: list[ReturnFile]) -> None:
         latest = copies[-1]
         for older in copies[:-1]:
             older.status = "superseded"
-            older.issues.append(make("superseded", f"同一模板有更新的退回“{latest.name}”（填报日期 "
-                                                   f"{latest.filled_date or '未填'}），本文件不采用。", file=older.name))
+            older.issues.append(Superseded.new(latest=latest.name, filled=latest.filled_date or "未填", file=older.name))
 
 
 def _merge(returns: list[ReturnFile], kind: str) -> tuple[Checked, dict[str, dict[str, str]]]:
@@ -189,8 +188,8 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     missing = _missing(returns, expect, wanted)
     for kind, assignee in missing:
         name = expect.assignees[(kind, assignee)].name
-        issues.append(make("missing-return", f"{name} 的{'填报' if kind == 'department' else '自评'}模板尚未提交，"
-                                             "其负责的填报项按未填写计。", unit=assignee if kind == "unit" else ""))
+        issues.append(MissingReturn.new(assignee=name, template="填报" if kind == "department" else "自评",
+                                        unit=assignee if kind == "unit" else ""))
     self_result = results.get("unit") if mode == "verified" else None
     comparison = _compare(scheme, self_result, result) if self_result else []
     return Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
@@ -229,9 +228,8 @@ def score_mismatches(rf: ReturnFile, result: Result) -> list[Issue]:
         computed = item_score.period_scores[period]
         if computed is None or abs(Decimal(str(stored)) - computed) > Decimal("0.000001"):
             shown = "无法计分" if computed is None else f"{computed.normalize():f}"
-            out.append(make("score-mismatch", f"文件中 得分 为 {stored}，按填报值重新计算为 {shown}（得分公式可能被改动）；"
-                                              "以重新计算的得分为准。", file=rf.name, sheet="填报", cell=cell,
-                            unit=unit_id, indicator=item))
+            out.append(ScoreMismatch.new(stored=stored, computed=shown, file=rf.name, sheet="填报", cell=cell,
+                                         unit=unit_id, indicator=item))
     return out
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from qwb.issues import Issue, make
+from qwb.issues import Issue, MissingValue, NaNotAllowed, UnknownKey
 from qwb.keys import EntryKey, key_text, veto_item
 from qwb.rules import NA_FIELD, VETO_FIELD, YES, InputField, score_expression
 from qwb.scheme.entries import entries, fields_by_period
@@ -122,26 +122,30 @@ class KeyIndex:
             self.fields[entry.key] = entry.field
             self.items[entry.key] = entry.item
 
-    def unknown_reason(self, key: str) -> tuple[str, str]:
+    def unknown(self, key: str, where: dict[str, str]) -> Issue:
+        """The issue for a key this scheme does not ask for, saying which part of it is wrong."""
         parsed = EntryKey.parse(key)
+        ind = {i.id: i for i in self.scheme.indicators}.get(parsed.item) if parsed else None
+        if parsed and ind is not None and parsed.field == NA_FIELD and not ind.na_allowed:
+            return NaNotAllowed.new(**where)
+        return UnknownKey.new(detail=self._unknown_detail(key, parsed, ind), **where)
+
+    def _unknown_detail(self, key: str, parsed: EntryKey | None, ind: Indicator | None) -> str:
         if parsed is None:
-            return "unknown-key", f"编码“{key}”格式不对，应为 单位|指标|时间节点|填报项"
+            return f"编码“{key}”格式不对，应为 单位|指标|时间节点|填报项"
         unit, item, period, name = parsed
         s = self.scheme
         if unit not in {u.id for u in s.units}:
-            return "unknown-key", f"编码中的单位“{unit}”不是本方案的被考核单位"
+            return f"编码中的单位“{unit}”不是本方案的被考核单位"
         if parsed.is_veto:
             if parsed.veto_id not in {v.id for v in s.vetoes}:
-                return "unknown-key", f"否决项“{parsed.veto_id}”不在本方案中"
-            return "unknown-key", f"否决项只在最后一个时间节点填报“{VETO_FIELD}”"
-        ind = {i.id: i for i in s.indicators}.get(item)
+                return f"否决项“{parsed.veto_id}”不在本方案中"
+            return f"否决项只在最后一个时间节点填报“{VETO_FIELD}”"
         if ind is None:
-            return "unknown-key", f"指标“{item}”不在本方案中（是否用了旧模板？）"
-        if name == NA_FIELD and not ind.na_allowed:
-            return "na-not-allowed", f"指标 {item} 不允许合理缺项"
+            return f"指标“{item}”不在本方案中（是否用了旧模板？）"
         if period not in {p.id for p in s.periods_of(ind)}:
-            return "unknown-key", f"指标 {item} 没有时间节点“{period}”"
-        return "unknown-key", f"指标 {item} 在“{period}”没有填报项“{name}”"
+            return f"指标 {item} 没有时间节点“{period}”"
+        return f"指标 {item} 在“{period}”没有填报项“{name}”"
 
 
 @dataclass
@@ -171,12 +175,11 @@ def check_entries(
     for key in sorted(entries, key=str):
         f = index.fields.get(key)
         if f is None:
-            code, message = index.unknown_reason(str(key))
-            checked.issues.append(make(code, message, **_location(key, where)))
+            checked.issues.append(index.unknown(str(key), _location(key, where)))
             continue
         parsed: Parsed = parse_input(entries[key], f)
-        if parsed.code:
-            checked.issues.append(make(parsed.code, f"{_label(index, key, f)}：{parsed.reason}",
+        if parsed.problem:
+            checked.issues.append(parsed.problem.new(label=_label(index, key, f), reason=parsed.reason,
                                        **_location(key, where)))
             checked.rejected.add(key)
         elif parsed.value is not None:
@@ -288,7 +291,7 @@ def _score_unit(
     if report_missing:
         for key in missing:
             if key not in rejected and (report_missing is True or report_missing(key)):
-                issues.append(make("missing-value", f"{_describe(scheme, key)} 未填写", **_location(key, where)))
+                issues.append(MissingValue.new(label=_describe(scheme, key), **_location(key, where)))
     return _totals(scheme, unit_id, unit_name, items, vetoes, missing)
 
 

@@ -22,7 +22,21 @@ from xlsxwriter.utility import xl_col_to_name
 from qwb.engine import Checked, ItemPlan, KeyIndex, check_entries, plan, score_unit
 from qwb.files import sha256
 from qwb.guard import DEFAULT_LIMITS, Limits, inspect, sheet_parts
-from qwb.issues import Issue, make
+from qwb.issues import (
+    REGISTRY,
+    ChangedScheme,
+    DuplicateKey,
+    DuplicateSameValue,
+    IdentityInferred,
+    Issue,
+    IssueType,
+    MissingRows,
+    OtherScheme,
+    UnknownKey,
+    UnknownWorkbook,
+    UnreadableFile,
+    ValueTooLong,
+)
 from qwb.keys import EntryKey
 from qwb.scheme.entries import item_inputs
 from qwb.scheme.model import Scheme
@@ -57,9 +71,10 @@ class ReturnFile:
     def template(self) -> str:
         return f"{self.kind}/{self.assignee}" if self.assignee else ""
 
-    def reject(self, code: str, message: str, **where: Any) -> ReturnFile:
+    def reject(self, problem: type[IssueType], **fields: Any) -> ReturnFile:
+        """Not used at all: one issue says why."""
         self.status = "rejected"
-        self.issues.append(make(code, message, file=self.name, **where))
+        self.issues.append(problem.new(file=self.name, **fields))
         return self
 
 
@@ -186,22 +201,24 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
             else:
                 rf.sha256 = sha256(path)
         except OSError as exc:
-            return rf.reject("unreadable-file", f"无法读取文件：{exc.strerror or exc}")
+            return rf.reject(UnreadableFile, detail=f"无法读取文件：{exc.strerror or exc}")
     refusal = inspect(path, limits, data)
     if refusal is not None or data is None:
-        return rf.reject(refusal.code, refusal.message) if refusal else rf.reject("unreadable-file", "无法读取文件。")
+        return rf.reject(REGISTRY[refusal.code], detail=refusal.message) if refusal else \
+            rf.reject(UnreadableFile, detail="无法读取文件。")
     try:
         sheet_names, sheets = read_sheets(data)
     except Exception as exc:  # noqa: BLE001 - any reader failure is one located issue, never a crash
-        return rf.reject("unreadable-file", f"文件损坏或不是 Excel 工作簿，无法读取（{type(exc).__name__}）。"
-                                            "请在 Excel/WPS 中打开确认后另存为 .xlsx 重新提交。")
+        return rf.reject(UnreadableFile, detail=f"文件损坏或不是 Excel 工作簿，无法读取（{type(exc).__name__}）。"
+                                                "请在 Excel/WPS 中打开确认后另存为 .xlsx 重新提交。")
     if ENTRY_SHEET not in sheets:
-        return rf.reject("unknown-workbook", f"找不到“{ENTRY_SHEET}”工作表（现有：{'、'.join(sheet_names[:6])}），"
-                                             "不是本次下发的填报模板或工作表被改名。")
+        return rf.reject(UnknownWorkbook, detail=f"找不到“{ENTRY_SHEET}”工作表（现有：{'、'.join(sheet_names[:6])}），"
+                                                 "不是本次下发的填报模板或工作表被改名。")
     rows = sheets[ENTRY_SHEET]
     header = find_header(rows)
     if header is None:
-        return rf.reject("unknown-workbook", f"“{ENTRY_SHEET}”表中找不到含“编码”和“填报值”的表头行。", sheet=ENTRY_SHEET)
+        return rf.reject(UnknownWorkbook, detail=f"“{ENTRY_SHEET}”表中找不到含“编码”和“填报值”的表头行。",
+                         sheet=ENTRY_SHEET)
     identity = _identity(sheets.get(IDENTITY_SHEET))
     try:
         formulas = formula_cells(data, ENTRY_SHEET, xl_col_to_name(header[1]["填报值"]))
@@ -230,28 +247,25 @@ def _identify(rf: ReturnFile, identity: dict[str, str], scheme: Scheme, expect: 
               rows: list[list[Any]]) -> bool:
     if identity.get("format") == TEMPLATE_FORMAT:
         if identity.get("scheme") != scheme.id:
-            rf.reject("other-scheme", f"这是“{identity.get('scheme_name') or identity.get('scheme')}”"
-                                      f"（{identity.get('scheme')}）的模板，不是本次考核 {scheme.id} 的模板，"
-                                      "请用本年度下发的模板重新填写。", sheet=IDENTITY_SHEET)
+            rf.reject(OtherScheme, other_name=identity.get("scheme_name") or identity.get("scheme"),
+                      other_id=identity.get("scheme"), scheme=scheme.id, sheet=IDENTITY_SHEET)
             return False
         kind, assignee = identity.get("kind", ""), identity.get("assignee", "")
         if (kind, assignee) not in expect.assignees:
-            rf.reject("unknown-workbook", f"模板的填报单位“{assignee}”不在本方案中。", sheet=IDENTITY_SHEET)
+            rf.reject(UnknownWorkbook, detail=f"模板的填报单位“{assignee}”不在本方案中。", sheet=IDENTITY_SHEET)
             return False
         if identity.get("fingerprint") != scheme.fingerprint():
-            rf.issues.append(make("changed-scheme", "模板下发后方案有修改（方案指纹不同），仍按编码读取，请核对。",
-                                  file=rf.name, sheet=IDENTITY_SHEET))
+            rf.issues.append(ChangedScheme.new(file=rf.name, sheet=IDENTITY_SHEET))
         rf.kind, rf.assignee = kind, assignee
         return True
     label = str(rows[1][1]).strip() if len(rows) > 1 and len(rows[1]) > 1 and rows[1][1] else ""
     inferred = expect.infer({k for k in rf.entries if EntryKey.parse(k)}, label)
     if inferred is None:
-        rf.reject("unknown-workbook", "身份信息工作表缺失，且无法从内容判断是哪个单位的模板；"
-                                      "请使用下发的模板重新填写，不要复制到新工作簿。")
+        rf.reject(UnknownWorkbook, detail="身份信息工作表缺失，且无法从内容判断是哪个单位的模板；"
+                                          "请使用下发的模板重新填写，不要复制到新工作簿。")
         return False
     rf.kind, rf.assignee = inferred
-    rf.issues.append(make("identity-inferred", f"身份信息工作表缺失，按内容识别为“{expect.assignees[inferred].name}”"
-                                               "的模板，请核对。", file=rf.name))
+    rf.issues.append(IdentityInferred.new(assignee=expect.assignees[inferred].name, file=rf.name))
     return True
 
 
@@ -269,8 +283,8 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         value = row[value_col] if value_col < len(row) else None
         if is_blank(raw_key):
             if not is_blank(value):
-                rf.issues.append(make("unknown-key", "该行有填报值但没有编码，无法识别，已忽略。请勿删除编码。",
-                                      file=rf.name, sheet=ENTRY_SHEET, cell=_cell(r, value_col)))
+                rf.issues.append(UnknownKey.new(detail="该行有填报值但没有编码，无法识别，已忽略。请勿删除编码。",
+                                                file=rf.name, sheet=ENTRY_SHEET, cell=_cell(r, value_col)))
             continue
         key = str(raw_key).strip()
         rf.rows_read += 1
@@ -278,9 +292,8 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         if cell in formulas:
             value = "=" + formulas[cell]
         if isinstance(value, str) and len(value) > limits.string_chars:
-            rf.issues.append(make("value-too-long", f"编码 {key} 的填报值有 {len(value)} 个字符，超过上限 "
-                                                    f"{limits.string_chars}，不采用。", file=rf.name,
-                                  sheet=ENTRY_SHEET, cell=cell))
+            rf.issues.append(ValueTooLong.new(length=len(value), limit=limits.string_chars, key=key, file=rf.name,
+                                              sheet=ENTRY_SHEET, cell=cell))
             value = None
         if key in seen:
             duplicates.setdefault(key, [(rf.entries[key], seen[key])]).append((value, cell))
@@ -294,15 +307,12 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         cells = "、".join(c for _v, c in copies)
         values = {repr(v) for v, _c in copies}
         parsed = EntryKey.parse(key)
-        where = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": copies[1][1],
+        where = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": copies[1][1], "key": key,
                  "unit": parsed.unit if parsed else "", "indicator": parsed.item if parsed else ""}
         if len(values) == 1:
-            issue = make("duplicate-key", f"编码 {key} 重复出现（{cells}），各行值相同，取其一。", **where)
-            issue.severity = "warning"
-            rf.issues.append(issue)
+            rf.issues.append(DuplicateSameValue.new(cells=cells, **where))
         else:
-            rf.issues.append(make("duplicate-key", f"编码 {key} 重复出现（{cells}）且值不同，均不采用，请删除重复的行。",
-                                  **where))
+            rf.issues.append(DuplicateKey.new(cells=cells, **where))
             rf.entries[key] = None
 
 
@@ -335,11 +345,11 @@ def _check_keys(rf: ReturnFile, expect: Expectations) -> None:
     expected_set = expect.key_set((rf.kind, rf.assignee))
     for key in list(rf.entries):
         if key not in expected_set and key in expect.index.fields:
-            rf.issues.append(make("unknown-key", f"编码 {key} 不属于本模板（{expect.assignees[(rf.kind, rf.assignee)].name}），"
-                                                 "已忽略。", **rf.where[key]))
+            owner = expect.assignees[(rf.kind, rf.assignee)].name
+            rf.issues.append(UnknownKey.new(detail=f"编码 {key} 不属于本模板（{owner}），已忽略。", **rf.where[key]))
             del rf.entries[key]
     absent = [k for k in expected if k not in rf.entries]
     if absent:
         sample = "、".join(absent[:3]) + ("等" if len(absent) > 3 else "")
-        rf.issues.append(make("missing-rows", f"模板应有 {len(expected)} 行，缺少 {len(absent)} 行（{sample}），"
-                                              "这些项按未填写处理。请勿删除行。", file=rf.name, sheet=ENTRY_SHEET))
+        rf.issues.append(MissingRows.new(expected=len(expected), absent=len(absent), sample=sample, file=rf.name,
+                                         sheet=ENTRY_SHEET))

@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import xlwings as xw
 
 from qwb.engine import competition_ranks, grade_of, scaled_base
+from qwb.issues import InvalidChoice
 from qwb.rules import (
     BASELINE,
     CHOICE,
@@ -164,8 +165,8 @@ def _single(raw: Any, what: str) -> Any:
 def _input(raw: Any, field: InputField) -> Decimal | str | None:
     """One input checked exactly as the engine checks a 填报值 cell."""
     parsed = parse_input(_single(raw, field.name), field)
-    if parsed.code:
-        raise CellError(NOT_AVAILABLE if parsed.code == "invalid-choice" else BAD_VALUE, f"{field.name}：{parsed.reason}")
+    if parsed.problem:
+        raise CellError(NOT_AVAILABLE if parsed.problem is InvalidChoice else BAD_VALUE, f"{field.name}：{parsed.reason}")
     if parsed.value is None and field.required:
         raise CellError(NOT_AVAILABLE, f"{field.name}未填写")
     return parsed.value

@@ -16,6 +16,15 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from qwb.issues import (
+    FormulaInValue,
+    InvalidChoice,
+    InvalidNumber,
+    IssueType,
+    NotWholeNumber,
+    OffStep,
+    OutOfRange,
+)
 from qwb.rules import NO, YES, InputField, to_decimal, unit_factor
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -31,15 +40,19 @@ COUNT_SUFFIXES = ("次", "个", "项", "起", "家", "件", "人次", "例")
 
 @dataclass(frozen=True)
 class Parsed:
-    """A value ready for scoring, or the issue code and the Chinese reason it is not."""
+    """A value ready for scoring, or the kind of problem and the Chinese reason it is not."""
 
     value: Decimal | str | None = None
-    code: str | None = None
+    problem: type[IssueType] | None = None
     reason: str = ""
 
     @property
     def missing(self) -> bool:
-        return self.value is None and self.code is None
+        return self.value is None and self.problem is None
+
+    @property
+    def code(self) -> str | None:
+        return self.problem.code if self.problem else None
 
 
 def is_blank(raw: Any) -> bool:
@@ -142,7 +155,7 @@ def parse_input(raw: Any, field: InputField) -> Parsed:
     if is_blank(raw):
         return Parsed()
     if isinstance(raw, str) and normalise_text(raw).startswith(FORMULA_START) and field.kind in ("choice", "yesno"):
-        return Parsed(code="formula-in-value", reason=f"“{display(raw)}”像是公式，请直接填写值")
+        return Parsed(problem=FormulaInValue, reason=f"“{display(raw)}”像是公式，请直接填写值")
     if field.kind in ("choice", "yesno"):
         return _parse_label(raw, field)
     return _parse_numeric(raw, field)
@@ -155,7 +168,7 @@ def _normalised_labels(labels: tuple[str, ...]) -> dict[str, str]:
 
 def _parse_label(raw: Any, field: InputField) -> Parsed:
     if isinstance(raw, bool):  # TRUE/FALSE never comes from the dropdown: a formula or a program put it there
-        return Parsed(code="invalid-choice", reason=f"“{raw}”不是可选项，请从下拉列表选择：{'、'.join(field.labels)}")
+        return Parsed(problem=InvalidChoice, reason=f"“{raw}”不是可选项，请从下拉列表选择：{'、'.join(field.labels)}")
     if isinstance(raw, str) and raw in field.labels:  # the dropdown's own text: the common case
         return Parsed(raw)
     text = normalise_text(_label_text(raw))
@@ -169,7 +182,7 @@ def _parse_label(raw: Any, field: InputField) -> Parsed:
         if word in NO_WORDS:
             return Parsed(NO)
     allowed = "、".join(field.labels)
-    return Parsed(code="invalid-choice", reason=f"“{display(raw)}”不是可选项，请从下拉列表选择：{allowed}")
+    return Parsed(problem=InvalidChoice, reason=f"“{display(raw)}”不是可选项，请从下拉列表选择：{allowed}")
 
 
 def _label_text(raw: Any) -> str:
@@ -184,32 +197,32 @@ def _label_text(raw: Any) -> str:
 
 def _parse_numeric(raw: Any, field: InputField) -> Parsed:
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time, dt.timedelta)):
-        return Parsed(code="invalid-number", reason=f"“{display(raw)}”不是数字，请填写数字")
+        return Parsed(problem=InvalidNumber, reason=f"“{display(raw)}”不是数字，请填写数字")
     if isinstance(raw, (int, float, Decimal)):
         try:
             number = to_decimal(raw)
         except (ValueError, ArithmeticError):
-            return Parsed(code="invalid-number", reason=f"“{display(raw)}”不是有效的数字")
+            return Parsed(problem=InvalidNumber, reason=f"“{display(raw)}”不是有效的数字")
     else:
         text = str(raw)
         if normalise_text(text).startswith(("=", "@")) or normalise_text(text).startswith("+="):
-            return Parsed(code="formula-in-value", reason=f"“{display(raw)}”像是公式，请直接填写数值")
+            return Parsed(problem=FormulaInValue, reason=f"“{display(raw)}”像是公式，请直接填写数值")
         parsed = parse_number_text(text, field.unit)
         if parsed is None:
             example = "95% 或 0.95" if field.unit == "%" else "3" if field.kind == "count" else "95"
-            return Parsed(code="invalid-number", reason=f"“{display(raw)}”不是数字，请填写数字，例如 {example}")
+            return Parsed(problem=InvalidNumber, reason=f"“{display(raw)}”不是数字，请填写数字，例如 {example}")
         number = parsed
     return _check_range(number, field, raw)
 
 
 def _check_range(number: Decimal, field: InputField, raw: Any) -> Parsed:
     if field.kind == "count" and number != number.to_integral_value():
-        return Parsed(code="not-whole-number", reason=f"“{display(raw)}”应为整数（次数、个数），请填写 0、1、2……")
+        return Parsed(problem=NotWholeNumber, reason=f"“{display(raw)}”应为整数（次数、个数），请填写 0、1、2……")
     low, high = field.minimum, field.maximum
     if (low is not None and number < low) or (high is not None and number > high):
-        return Parsed(code="out-of-range", reason=f"“{display(raw)}”超出允许范围 {_range_text(field)}")
+        return Parsed(problem=OutOfRange, reason=f"“{display(raw)}”超出允许范围 {_range_text(field)}")
     if field.step and (number - (low or 0)) % field.step != 0:
-        return Parsed(code="off-step", reason=f"“{display(raw)}”应为 {field.step.normalize()} 的整数倍")
+        return Parsed(problem=OffStep, reason=f"“{display(raw)}”应为 {field.step.normalize()} 的整数倍")
     return Parsed(number.normalize() + 0)
 
 

@@ -102,3 +102,28 @@ def test_no_module_is_too_long() -> None:
     long = {name: n for name, path in modules().items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def names_used_in(paths: list[Path]) -> set[str]:
+    names: set[str] = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add(node.name)
+    return names
+
+
+def test_every_issue_type_is_raised_somewhere_and_issues_are_built_from_types() -> None:
+    """Every registered code is emitted by some code path (a type nobody uses is a documented lie), and no
+    issue is built from a bare code string, so every emitted code is a registered one."""
+    from qwb.issues import REGISTRY
+
+    others = [p for p in sorted(PACKAGE.rglob("*.py")) if p.name != "issues.py"]
+    used = names_used_in(others)
+    assert sorted(cls.__name__ for cls in REGISTRY.values() if cls.__name__ not in used) == []
+    for path in others:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in ("Issue", "make"), f"{path.name}:{node.lineno} builds an issue by code"

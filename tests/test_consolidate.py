@@ -17,6 +17,7 @@ from qwb import soffice
 from qwb.consolidate import consolidate
 from qwb.engine import score
 from qwb.files import sha256
+from qwb.issues import REGISTRY, DuplicateKey, DuplicateSameValue
 from qwb.scheme import bundled, load
 from qwb.simulate import simulate
 from qwb.templates import write_templates
@@ -123,7 +124,8 @@ def test_every_value_problem_is_located(tmp_path: Path) -> None:
                             ("missing-value", "north", "5")]:
         issue = found[(code, unit, ind)]
         assert issue.file.endswith(".xlsx") and issue.sheet == "填报" and issue.cell.startswith("K"), issue
-        assert issue.message
+        assert issue.message == REGISTRY[code].text(**issue.extra, unit=unit, indicator=ind)
+        assert issue.extra["label"].startswith(scheme.unit_name(unit))
     east = c.result.unit("east")
     assert east.items["4"].score == 0 and not east.complete
 
@@ -146,7 +148,8 @@ def test_duplicates_the_later_return_counts(tmp_path: Path) -> None:
     assert c.missing == ["zqb"]
     assert "missing-return" in codes(c)
     scjg_key = "east|4|Y|数值"
-    assert c.result.values.get(scjg_key) is not None
+    assert late[scjg_key] != early[scjg_key]
+    assert c.result.values[scjg_key] == score(scheme, late).values[scjg_key]
 
 
 def test_return_of_another_scheme_and_foreign_workbooks_are_rejected(tmp_path: Path) -> None:
@@ -199,8 +202,33 @@ def test_deleted_and_duplicated_rows(tmp_path: Path) -> None:
     _edit_rows(path, lambda rows, cols: rows[1:] + [rows[2], list(rows[3])])
     c = consolidate(scheme, tmp_path / "r")
     assert "missing-rows" in codes(c)
-    dup = [i for i in c.issues if i.code == "duplicate-key"]
-    assert len(dup) == 2 and all(i.severity == "warning" for i in dup)
+    same = [i for i in c.issues if i.code == "duplicate-same-value"]
+    assert len(same) == 2 and all(i.severity == "warning" for i in same)
+    assert "duplicate-key" not in codes(c)
+    for issue in same:
+        assert issue.message == DuplicateSameValue.text(key=issue.key, cells=issue.extra["cells"])
+        assert c.result.values.get(issue.key) is not None  # one copy counts
+
+
+def test_duplicated_rows_with_different_values_are_both_refused(tmp_path: Path) -> None:
+    scheme = load(MINI)
+    entries = simulate(scheme, seed=6)
+    paths = make_returns(scheme, "department", entries, tmp_path / "r", tmp_path)
+    path = next(p for p in paths if "市场监管局" in p.name)
+
+    def copy_with_other_value(rows: list, cols: dict) -> list:
+        value = cols["填报值"] - 1
+        numeric = next(r for r in rows if isinstance(r[value], (int, float)) and not isinstance(r[value], bool))
+        changed = list(numeric)
+        changed[value] = numeric[value] + 1
+        return rows + [changed]
+
+    _edit_rows(path, copy_with_other_value)
+    c = consolidate(scheme, tmp_path / "r")
+    [dup] = [i for i in c.issues if i.code == "duplicate-key"]
+    assert dup.severity == "error" and dup.key not in c.result.values
+    assert dup.message == DuplicateKey.text(key=dup.key, cells=dup.extra["cells"])
+    assert len(dup.extra["cells"].split("、")) == 2
 
 
 def test_identity_sheet_deleted_is_recognised_by_content(tmp_path: Path) -> None:

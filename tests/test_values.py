@@ -9,6 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from qwb.issues import InvalidNumber
 from qwb.rules import NO, YES, InputField, unit_factor
 from qwb.values import Parsed, parse_input
 
@@ -152,7 +153,7 @@ JUNK = "abcdghjklmopqruvwxzABCDGHJKLMOPQRUVWXZ约左右大小好差#?!/\\()[]~;:
 @example(before="9", junk="x", after="5", field=NUMBER)
 def test_garbage_is_never_a_number(before: str, junk: str, after: str, field: InputField) -> None:
     parsed = parse_input(before + junk + after, field)
-    assert parsed == Parsed(code="invalid-number", reason=parsed.reason)
+    assert parsed == Parsed(problem=InvalidNumber, reason=parsed.reason)
     assert parsed.reason  # a Chinese reason for the filler
 
 
