@@ -1,4 +1,4 @@
-"""The `qwb` command line (SCHEME.md section 4). Thin: every command calls one pipeline function.
+"""The `qwb` command line (docs/cli.md). Thin: every command calls one pipeline function.
 
 Imports are lazy so `qwb --help` and `qwb check` start fast.
 """

@@ -1,4 +1,4 @@
-"""The scoring engine: entries in, per-item scores, totals, grades and ranks out (SCHEME.md section 1)."""
+"""The scoring engine: entries in, per-item scores, totals, grades and ranks out (docs/scheme-format.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The eight rule types of SCHEME.md section 1: their parameters, input fields and score.
+"""The eight rule types of the scheme format (docs/scheme-format.md): their parameters, input fields and score.
 
 This module is the single source of truth for what a rule means. Each rule
 states its input fields (what a template asks for and how a value is
@@ -133,9 +133,6 @@ class Rule:
 
     def to_params(self) -> dict[str, Any]:
         raise NotImplementedError
-
-    def max_score(self, points: Decimal) -> Decimal:
-        return points
 
     def describe(self, points: Decimal) -> str:
         """The rule in one line of Chinese, for templates and reports."""
@@ -398,9 +395,6 @@ class CompareRule(Rule):
             d["unit"] = self.unit
         return d
 
-    def max_score(self, points: Decimal) -> Decimal:
-        return max(self.better_score, self.same_score, self.worse_score)
-
 
 @dataclass(frozen=True)
 class DeductRule(Rule):
@@ -522,6 +516,6 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
 
 
 def score_expression(rule: Rule, points: Decimal) -> Expr:
-    """The item's score: base items are clamped to 0..points (SCHEME.md section 1)."""
+    """The item's score: base items are clamped to 0..points (docs/scheme-format.md)."""
     expr = rule.expression(points)
     return clamp(expr, Decimal(0), points) if rule.role == "base" else expr

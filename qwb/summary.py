@@ -1,4 +1,4 @@
-"""The consolidation summary as JSON (SCHEME.md section 3): deterministic bytes."""
+"""The consolidation summary as JSON (docs/summary-json.md): deterministic bytes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which rows a template holds: one per input, in scheme order (SCHEME.md section 2)."""
+"""Which rows a template holds: one per input, in scheme order (docs/template.md)."""
 
 from __future__ import annotations
 
