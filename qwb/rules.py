@@ -60,6 +60,24 @@ class InputField:
 
 YESNO = (YES, NO)
 
+Range = tuple[Decimal | None, Decimal | None]
+#: a numeric field's valid values when the rule gives no `range`, in the field's own unit
+DEFAULT_RANGES: dict[str, Range] = {"%": (Decimal(0), Decimal(1000)), "‰": (Decimal(0), Decimal(1000))}
+PLAIN_RANGE: Range = (Decimal(0), None)
+
+
+def field_range(unit: str, given: Range | None) -> Range:
+    """The range a numeric field accepts, in the field's unit: the rule's own, else the unit's default."""
+    return given if given is not None else DEFAULT_RANGES.get(unit, PLAIN_RANGE)
+
+
+def numeric_field(name: str, unit: str, given: Range | None) -> InputField:
+    """A number input; its minimum and maximum are stored values (95% is 0.95), as cells hold them."""
+    low, high = field_range(unit, given)
+    factor = unit_factor(unit)
+    return InputField(name, "number", unit=unit, minimum=None if low is None else low * factor,
+                      maximum=None if high is None else high * factor)
+
 
 def yesno_field(name: str, required: bool = False) -> InputField:
     return InputField(name, "yesno", labels=YESNO, required=required)
@@ -100,6 +118,21 @@ class _Params:
     def text(self, key: str, default: str = "") -> str:
         raw = self.data.get(key, default)
         return "" if raw is None else str(raw)
+
+    def range(self) -> Range | None:
+        """`range: [min, max]` in the field's unit; either end may be null (unbounded)."""
+        raw = self.data.get("range")
+        if raw is None:
+            return None
+        if not isinstance(raw, (list, tuple)) or len(raw) != 2:
+            self.problem("range", "rule-bad-parameter", f"参数“range”应写成 [最小值, 最大值]（不限的一端写 null），现为“{raw}”")
+            return None
+        ends = _Params({"min": raw[0], "max": raw[1]}, lambda k, c, m: self.problem(f"range.{k}", c, m))
+        low, high = ends.number("min", None), ends.number("max", None)
+        if low is not None and high is not None and low > high:
+            self.problem("range", "rule-bad-parameter", f"参数“range”的最小值 {_n(low)} 大于最大值 {_n(high)}")
+            return None
+        return low, high
 
     def items(self, key: str) -> list[Any]:
         raw = self.data.get(key)
@@ -145,6 +178,12 @@ def _n(value: Decimal | None) -> str:
 
 def _with_unit(value: Decimal, unit: str) -> str:
     return f"{_n(value)}{unit}"
+
+
+def _with_range(params: dict[str, Any], given: Range | None) -> dict[str, Any]:
+    if given is not None:
+        params["range"] = [_plain(given[0]), _plain(given[1])]
+    return params
 
 
 OP_WORDS = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜"}
@@ -226,6 +265,7 @@ class TargetRule(Rule):
     unit: str = ""
     pass_score: Decimal | None = None
     fail_score: Decimal = Decimal(0)
+    range: Range | None = None
 
     @classmethod
     def parse(cls, p: _Params) -> TargetRule:
@@ -235,10 +275,11 @@ class TargetRule(Rule):
             p.text("unit"),
             p.number("pass", None),
             _dec(p.number("fail", 0)),
+            p.range(),
         )
 
     def input_fields(self, points: Decimal) -> list[InputField]:
-        return [InputField(VALUE, "number", unit=self.unit)]
+        return [numeric_field(VALUE, self.unit, self.range)]
 
     def expression(self, points: Decimal) -> Expr:
         stored_target = self.target * unit_factor(self.unit)
@@ -257,7 +298,7 @@ class TargetRule(Rule):
             d["pass"] = _plain(self.pass_score)
         if self.fail_score:
             d["fail"] = _plain(self.fail_score)
-        return d
+        return _with_range(d, self.range)
 
 
 @dataclass(frozen=True)
@@ -273,6 +314,7 @@ class StepsRule(Rule):
     unit: str = ""
     steps: tuple[Step, ...] = ()
     else_score: Decimal = Decimal(0)
+    range: Range | None = None
 
     @classmethod
     def parse(cls, p: _Params) -> StepsRule:
@@ -283,10 +325,11 @@ class StepsRule(Rule):
                 continue
             sub = _Params(raw, lambda k, c, m, i=i: p.problem(f"steps[{i}].{k}", c, m))
             steps.append(Step(_dec(sub.number("at")), _dec(sub.number("score"))))
-        return cls(p.choice("op", (">=", "<=")) or ">=", p.text("unit"), tuple(steps), _dec(p.number("else", 0)))
+        return cls(p.choice("op", (">=", "<=")) or ">=", p.text("unit"), tuple(steps), _dec(p.number("else", 0)),
+                   p.range())
 
     def input_fields(self, points: Decimal) -> list[InputField]:
-        return [InputField(VALUE, "number", unit=self.unit)]
+        return [numeric_field(VALUE, self.unit, self.range)]
 
     def expression(self, points: Decimal) -> Expr:
         factor = unit_factor(self.unit)
@@ -306,7 +349,7 @@ class StepsRule(Rule):
         d["steps"] = [{"at": _plain(s.at), "score": _plain(s.score)} for s in self.steps]
         if self.else_score:
             d["else"] = _plain(self.else_score)
-        return d
+        return _with_range(d, self.range)
 
 
 @dataclass(frozen=True)
@@ -315,13 +358,14 @@ class LinearRule(Rule):
     zero_at: Decimal = Decimal(0)
     full_at: Decimal = Decimal(1)
     unit: str = ""
+    range: Range | None = None
 
     @classmethod
     def parse(cls, p: _Params) -> LinearRule:
-        return cls(_dec(p.number("zero_at")), _dec(p.number("full_at")), p.text("unit"))
+        return cls(_dec(p.number("zero_at")), _dec(p.number("full_at")), p.text("unit"), p.range())
 
     def input_fields(self, points: Decimal) -> list[InputField]:
-        return [InputField(VALUE, "number", unit=self.unit)]
+        return [numeric_field(VALUE, self.unit, self.range)]
 
     def expression(self, points: Decimal) -> Expr:
         factor = unit_factor(self.unit)
@@ -339,7 +383,7 @@ class LinearRule(Rule):
         d: dict[str, Any] = {"zero_at": _plain(self.zero_at), "full_at": _plain(self.full_at)}
         if self.unit:
             d["unit"] = self.unit
-        return d
+        return _with_range(d, self.range)
 
 
 @dataclass(frozen=True)
@@ -350,6 +394,7 @@ class CompareRule(Rule):
     same_score: Decimal = Decimal(0)
     worse_score: Decimal = Decimal(0)
     unit: str = ""
+    range: Range | None = None
 
     @classmethod
     def parse(cls, p: _Params) -> CompareRule:
@@ -364,10 +409,11 @@ class CompareRule(Rule):
             _dec(sub.number("same")),
             _dec(sub.number("worse")),
             p.text("unit"),
+            p.range(),
         )
 
     def input_fields(self, points: Decimal) -> list[InputField]:
-        return [InputField(CURRENT, "number", unit=self.unit), InputField(BASELINE, "number", unit=self.unit)]
+        return [numeric_field(CURRENT, self.unit, self.range), numeric_field(BASELINE, self.unit, self.range)]
 
     def expression(self, points: Decimal) -> Expr:
         improved = ">" if self.better == "higher" else "<"
@@ -393,7 +439,7 @@ class CompareRule(Rule):
         }
         if self.unit:
             d["unit"] = self.unit
-        return d
+        return _with_range(d, self.range)
 
 
 @dataclass(frozen=True)

@@ -73,9 +73,18 @@ def field_value(ind: Indicator, f: InputField, rng: random.Random, quality: floa
             v += step
         return _number(rng.choice(choices or [top]))
     if isinstance(ind.rule, CompareRule):
-        base = Decimal(rng.randint(50, 150))
-        return _number(base)
-    return _number(rng.choice(interesting_numbers(ind)))
+        return _number(_in_range(Decimal(rng.randint(50, 150)) * unit_factor(f.unit), f))
+    inside = [v for v in interesting_numbers(ind) if _in_range(v, f) == v]
+    return _number(rng.choice(inside or [_in_range(Decimal(0), f)]))
+
+
+def _in_range(value: Decimal, f: InputField) -> Decimal:
+    """The value moved into the field's range, as a filler who reads the cell prompt would."""
+    if f.minimum is not None and value < f.minimum:
+        return f.minimum
+    if f.maximum is not None and value > f.maximum:
+        return f.maximum
+    return value
 
 
 def simulate_unit(scheme: Scheme, unit_id: str, rng: random.Random, quality: float = 0.8,

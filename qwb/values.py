@@ -220,15 +220,36 @@ def _check_range(number: Decimal, field: InputField, raw: Any) -> Parsed:
         return Parsed(problem=NotWholeNumber, reason=f"“{display(raw)}”应为整数（次数、个数），请填写 0、1、2……")
     low, high = field.minimum, field.maximum
     if (low is not None and number < low) or (high is not None and number > high):
-        return Parsed(problem=OutOfRange, reason=f"“{display(raw)}”超出允许范围 {_range_text(field)}")
+        return Parsed(problem=OutOfRange, reason=_out_of_range(number, field, raw))
     if field.step and (number - (low or 0)) % field.step != 0:
         return Parsed(problem=OffStep, reason=f"“{display(raw)}”应为 {field.step.normalize()} 的整数倍")
     return Parsed(number.normalize() + 0)
 
 
 def _range_text(field: InputField) -> str:
-    low = "" if field.minimum is None else format(field.minimum.normalize(), "f")
-    high = "" if field.maximum is None else format(field.maximum.normalize(), "f")
+    """The range in the field's own unit, as the filler types it: 0%～100%, ≥0."""
+    low, high = (None if end is None else _in_unit(end, field.unit) for end in (field.minimum, field.maximum))
     if low and high:
         return f"{low}～{high}"
     return f"≥{low}" if low else f"≤{high}"
+
+
+def _in_unit(stored: Decimal, unit: str) -> str:
+    """A stored value written in its field's unit: 65 in a % cell is 6500%."""
+    if unit in ("%", "‰"):
+        return f"{format((stored / unit_factor(unit)).normalize(), 'f')}{unit}"
+    return format(stored.normalize(), "f")
+
+
+def _out_of_range(number: Decimal, field: InputField, raw: Any) -> str:
+    """Why a value is refused, with the likely cause where there is one."""
+    stored_number = field.unit in ("%", "‰") and isinstance(raw, (int, float, Decimal))
+    reason = f"“{display(raw)}”"
+    if stored_number:
+        reason += f"在{field.unit}单元格中读作 {_in_unit(number, field.unit)}，"
+    reason += f"超出允许范围 {_range_text(field)}"
+    meant = number * unit_factor(field.unit)
+    if stored_number and (field.minimum is None or meant >= field.minimum) and (
+            field.maximum is None or meant <= field.maximum):
+        reason += f"；是否少了 {field.unit}？应填 {format(number.normalize(), 'f')}{field.unit}"
+    return reason

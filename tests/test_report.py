@@ -277,8 +277,8 @@ def test_department_sheet_counts_what_came_back(mini_case: SimpleNamespace) -> N
     assert (zqb["负责指标"], zqb["应填项"], zqb["已填项"], zqb["错误"], zqb["警告"]) == (5, 27, 26, 0, 1)
     assert zqb["填报率"] == pytest.approx(26 / 27)
     assert zqb["提交情况"] == "已提交（1 份旧版已替代）"
-    # 市场监管局: 3 units × 4 items; two values look like formulas
-    assert (scjg["应填项"], scjg["已填项"], scjg["错误"], scjg["采用的文件"]) == (12, 12, 2, HOSTILE_NAME)
+    # 市场监管局: 3 units × 4 items; two values look like formulas, -1 is below the ‰ field's range
+    assert (scjg["应填项"], scjg["已填项"], scjg["错误"], scjg["采用的文件"]) == (12, 12, 3, HOSTILE_NAME)
     assert {k for k in rows if k[0] == "单位自评"} == {("单位自评", n) for n in ("东区", "西区", "北区")}
 
 

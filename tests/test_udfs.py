@@ -251,8 +251,9 @@ def test_target_equals_engine(data: st.DataObject, op: str, target: float, passe
     value = data.draw(st.one_of(near(target), money))
     points = max(passed, failed, 0)
     scheme = one_item({"type": "target", "op": op, "target": target, "pass": passed, "fail": failed}, points)
-    expected, _ = engine_item(scheme, {"数值": value})
-    assert call("QWB_TARGET", cell(value), cell(op), cell(target), cell(passed), cell(failed)) == as_float(expected)
+    expected, issues = engine_item(scheme, {"数值": value})
+    got = call("QWB_TARGET", cell(value), cell(op), cell(target), cell(passed), cell(failed))
+    assert got == (VALUE if issues else as_float(expected))
 
 
 @settings(max_examples=150, deadline=None)
@@ -262,18 +263,20 @@ def test_steps_equals_engine(data: st.DataObject, op: str, steps: list[tuple[flo
     value = data.draw(st.one_of(money, *(near(at) for at, _ in steps)))
     points = max([s for _, s in steps] + [otherwise, 0])
     rule = {"type": "steps", "op": op, "steps": [{"at": a, "score": s} for a, s in steps], "else": otherwise}
-    expected, _ = engine_item(one_item(rule, points), {"数值": value})
+    expected, issues = engine_item(one_item(rule, points), {"数值": value})
     got = call("QWB_STEPS", cell(value), cell(op), column([a for a, _ in steps]), column([s for _, s in steps]),
                cell(otherwise))
-    assert got == as_float(expected)
+    assert got == (VALUE if issues else as_float(expected))
 
 
 @settings(max_examples=150, deadline=None)
 @given(data=st.data(), zero=money, full=money, points=st.integers(0, 30))
 def test_linear_equals_engine(data: st.DataObject, zero: float, full: float, points: int) -> None:
     value = data.draw(st.one_of(money, near(zero), near(full)))
-    expected, _ = engine_item(one_item({"type": "linear", "zero_at": zero, "full_at": full}, points), {"数值": value})
-    assert call("QWB_LINEAR", cell(value), cell(zero), cell(full), cell(points)) == as_float(expected)
+    expected, issues = engine_item(one_item({"type": "linear", "zero_at": zero, "full_at": full}, points),
+                                   {"数值": value})
+    got = call("QWB_LINEAR", cell(value), cell(zero), cell(full), cell(points))
+    assert got == (VALUE if issues else as_float(expected))
 
 
 labels = st.lists(st.sampled_from(["完成", "部分完成", "未完成", "优秀", "良好", "1", "2"]), min_size=1, max_size=4,
@@ -298,9 +301,9 @@ def test_compare_equals_engine(data: st.DataObject, better: str, three: tuple[fl
     baseline = data.draw(money)
     current = data.draw(st.one_of(money, near(baseline)))
     rule = {"type": "compare", "better": better, "scores": dict(zip(("better", "same", "worse"), three))}
-    expected, _ = engine_item(one_item(rule, max(*three, 0)), {"本期": current, "基期": baseline})
+    expected, issues = engine_item(one_item(rule, max(*three, 0)), {"本期": current, "基期": baseline})
     got = call("QWB_COMPARE", cell(current), cell(baseline), cell(better), *(cell(s) for s in three))
-    assert got == as_float(expected)
+    assert got == (VALUE if issues else as_float(expected))
 
 
 @settings(max_examples=150, deadline=None)
