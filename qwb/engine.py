@@ -30,6 +30,11 @@ class ItemScore:
     def active(self) -> bool:
         return self.role == "base" and not self.na
 
+    def to_json(self) -> dict[str, Any]:
+        """The item's combined score before scaling; a period is null when its input was missing or invalid."""
+        return {"score": exact_number(self.score),
+                "periods": {p: None if v is None else exact_number(v) for p, v in self.period_scores.items()}}
+
 
 @dataclass
 class UnitResult:
@@ -63,6 +68,7 @@ class UnitResult:
             "bonus": as_number(self.bonus, decimals),
             "deduction": as_number(self.deduction, decimals),
             "categories": {k: as_number(v, decimals) for k, v in self.categories.items()},
+            "items": {item_id: item.to_json() for item_id, item in self.items.items() if not item.na},
         }
 
 
@@ -83,6 +89,11 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
 
 def as_number(value: Decimal, decimals: int) -> float:
     return float(round_half_up(value, decimals))
+
+
+def exact_number(value: Decimal) -> int | float:
+    """A score as a JSON number without rounding: whole scores as integers, others as the nearest float."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @dataclass(frozen=True)

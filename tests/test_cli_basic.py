@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini.yaml"
 BUNDLED = sorted((ROOT / "qwb" / "schemes").glob("*.yaml"))
 
-UNIT_KEYS = ["id", "name", "total", "grade", "rank", "veto", "complete", "base", "bonus", "deduction", "categories"]
+UNIT_KEYS = ["id", "name", "total", "grade", "rank", "veto", "complete", "base", "bonus", "deduction", "categories",
+             "items"]
 ISSUE_KEYS = ["severity", "code", "file", "sheet", "cell", "unit", "indicator", "message"]
 
 
@@ -126,9 +127,16 @@ def test_score_writes_the_summary(tmp_path: Path) -> None:
         assert list(issue) == ISSUE_KEYS
     east, west, north = summary["units"]
     # east: base 10 + 9.5 + 20 + 20 + 15 + 8 + 8 = 90.5, bonus 2, deduction 3, total 89.5
+    # items: 1 完成 10; 2 9.5; 3 120 > 100: 20; 4 96% >= 95.2%: 20; 5 82 >= 80: 15;
+    # 6 0.2‰ between 0.6 and 0.1: 10 × 0.8 = 8; 7 10 − 2 = 8; 8 from the total: −3; 9 one 国家级: 2
+    items = {"1": 10, "2": 9.5, "3": 20, "4": 20, "5": 15, "6": 8, "7": 8, "8": -3, "9": 2}
+    assert east.pop("items") == {k: {"score": v, "periods": {"Y": v}} for k, v in items.items()}
     assert east == {"id": "east", "name": "东区", "total": 89.5, "grade": "B", "rank": 1, "veto": False,
                     "complete": True, "base": 90.5, "bonus": 2.0, "deduction": 3.0,
                     "categories": {"宏观": 39.5, "结果": 51.0}}
+    # west: 很好 is not a number, so item 2's period is null and counts 0; item 1 scored 5
+    assert west["items"]["2"] == {"score": 0, "periods": {"Y": None}}
+    assert west["items"]["1"] == {"score": 5, "periods": {"Y": 5}}
     # west: only 部分完成 (5 of 100); 很好 is not a number; the veto forces D; north: nothing at all
     assert (west["id"], west["total"], west["grade"], west["veto"], west["complete"], west["rank"]) == (
         "west", 5.0, "D", True, False, 2)

@@ -94,6 +94,9 @@ def test_json_of_a_unit(ranked: Any) -> None:
     assert ranked.unit("c").to_json(2) == {
         "id": "c", "name": "c县", "total": 85.0, "grade": "B", "rank": 2, "veto": False, "complete": True,
         "base": 85.0, "bonus": 0.0, "deduction": 0.0, "categories": {"管理": 0.0, "结果": 51.0},
+        # item 1 is 合理缺项, so absent; no bonus counts and no deductions score 0
+        "items": {"2": {"score": 51, "periods": {"Y": 51}}, "3": {"score": 0, "periods": {"Y": 0}},
+                  "4": {"score": 0, "periods": {"Y": 0}}},
     }
 
 
