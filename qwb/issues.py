@@ -147,6 +147,28 @@ class FormulaInValue(IssueType):
 
 
 @issue_type
+class FormulaResult(IssueType):
+    code = "formula-result"
+    severity = "warning"
+    message = "编码 {key} 的填报值是公式“={formula}”，已采用文件中保存的计算结果 {value}；请核对，并尽量直接填写数值。"
+    title = "填报值是公式（采用计算结果）"
+    description = ("填报值单元格中是公式（如把几项分数相加），文件中保存了它的计算结果。qwb 不计算公式，"
+                   "采用文件中保存的结果并提示。")
+    fix = "核对计算结果；最好直接填写数值。"
+    example = "=3+0.5，保存的结果 3.5"
+
+
+@issue_type
+class ErrorValueInCell(IssueType):
+    code = "error-value"
+    message = "{label}：{reason}，该值不计分"
+    title = "错误值"
+    description = "填报值单元格显示 #DIV/0!、#N/A、#VALUE! 等错误值（多为公式出错）。该值不计分，不按“未填写”处理。"
+    fix = "改正公式或直接填写数值。"
+    example = "#DIV/0!"
+
+
+@issue_type
 class NaNotAllowed(IssueType):
     code = "na-not-allowed"
     message = "指标 {indicator} 不允许合理缺项"

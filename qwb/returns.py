@@ -27,6 +27,7 @@ from qwb.issues import (
     ChangedScheme,
     DuplicateKey,
     DuplicateSameValue,
+    FormulaResult,
     IdentityInferred,
     Issue,
     IssueType,
@@ -42,7 +43,7 @@ from qwb.scheme.entries import item_inputs
 from qwb.scheme.model import Scheme
 from qwb.templates.layout import Assignee, assignees, template_keys
 from qwb.templates.writer import ENTRY_SHEET, IDENTITY_SHEET, TEMPLATE_FORMAT
-from qwb.values import is_blank
+from qwb.values import ErrorValue, display, is_blank
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 HEADER_SCAN_ROWS = 30
@@ -162,10 +163,25 @@ def read_sheets(data: bytes) -> tuple[list[str], dict[str, list[list[Any]]]]:
     return names, sheets
 
 
-def formula_cells(data: bytes, sheet: str, column: str) -> dict[str, str]:
-    """Cells of one column that hold a formula, with its text: calamine gives only cached values, and a
-    formula typed into a value cell must be reported, never evaluated. Regular expressions, not an XML
-    parser: nothing in the file is expanded."""
+@dataclass(frozen=True)
+class CellXml:
+    """What calamine does not say about a cell: its formula text, and its error value (calamine reads
+    both an error and a formula without a calculated result as blank)."""
+
+    formula: str | None = None
+    error: str | None = None
+    has_result: bool = False
+
+
+CELL = re.compile(r'<c r="([A-Z]+\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+FORMULA = re.compile(r"<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
+VALUE = re.compile(r"<v>(.*?)</v>", re.S)
+
+
+def special_cells(data: bytes, sheet: str, column: str) -> dict[str, CellXml]:
+    """Cells of one column that hold a formula or an error value. A formula typed into a value cell is never
+    evaluated; its calculated result, when the file has one, is what the filler saw. Regular expressions,
+    not an XML parser: nothing in the file is expanded."""
     if not data.startswith(b"PK"):
         return {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -173,10 +189,18 @@ def formula_cells(data: bytes, sheet: str, column: str) -> dict[str, str]:
         if part is None:
             return {}
         xml = archive.read(part).decode("utf-8", errors="replace")
-    if "<f" not in xml:
+    if "<f" not in xml and 't="e"' not in xml:
         return {}
-    pattern = re.compile(r'<c r="(' + column + r'\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)', re.S)
-    return {m.group(1): html.unescape(m.group(2) or "") for m in pattern.finditer(xml)}
+    found = {}
+    for m in CELL.finditer(xml):
+        ref, attributes, body = m.group(1), m.group(2), m.group(3) or ""
+        if ref.rstrip("0123456789") != column or ("<f" not in body and 't="e"' not in attributes):
+            continue
+        formula, value = FORMULA.search(body), VALUE.search(body)
+        error = html.unescape(value.group(1)) if value and 't="e"' in attributes else None
+        found[ref] = CellXml(html.unescape(formula.group(1) or "") if formula else None, error,
+                             has_result=value is not None and error is None)
+    return found
 
 
 def find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
@@ -221,10 +245,10 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
                          sheet=ENTRY_SHEET)
     identity = _identity(sheets.get(IDENTITY_SHEET))
     try:
-        formulas = formula_cells(data, ENTRY_SHEET, xl_col_to_name(header[1]["填报值"]))
+        special = special_cells(data, ENTRY_SHEET, xl_col_to_name(header[1]["填报值"]))
     except Exception:  # noqa: BLE001 - the values were readable; formulas then count as values
-        formulas = {}
-    _read_entries(rf, rows, *header, formulas=formulas, limits=limits)
+        special = {}
+    _read_entries(rf, rows, *header, special=special, limits=limits)
     if not _identify(rf, identity, scheme, expect, rows):
         return rf
     rf.filled_date = _filled_date(rows, identity)
@@ -270,7 +294,7 @@ def _identify(rf: ReturnFile, identity: dict[str, str], scheme: Scheme, expect: 
 
 
 def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict[str, int],
-                  formulas: dict[str, str], limits: Limits = DEFAULT_LIMITS) -> None:
+                  special: dict[str, CellXml], limits: Limits = DEFAULT_LIMITS) -> None:
     key_col, value_col = cols["编码"], cols["填报值"]
     score_col = cols.get("得分")
     value_letter = xl_col_to_name(value_col)
@@ -289,8 +313,8 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         key = str(raw_key).strip()
         rf.rows_read += 1
         cell = f"{value_letter}{r + 1}"
-        if cell in formulas:
-            value = "=" + formulas[cell]
+        if cell in special:
+            value = _special_value(rf, key, cell, value, special[cell])
         if isinstance(value, str) and len(value) > limits.string_chars:
             rf.issues.append(ValueTooLong.new(length=len(value), limit=limits.string_chars, key=key, file=rf.name,
                                               sheet=ENTRY_SHEET, cell=cell))
@@ -314,6 +338,20 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         else:
             rf.issues.append(DuplicateKey.new(cells=cells, **where))
             rf.entries[key] = None
+
+
+def _special_value(rf: ReturnFile, key: str, cell: str, value: Any, xml: CellXml) -> Any:
+    """An error value is refused by name; a formula's calculated result is used, with a warning showing the
+    formula; a formula without a result stays formula text, which validation refuses."""
+    if xml.error is not None:
+        return ErrorValue(xml.error)
+    if xml.formula is None:
+        return value
+    if xml.has_result and value is not None:
+        rf.issues.append(FormulaResult.new(key=key, formula=xml.formula, value=display(value), file=rf.name,
+                                           sheet=ENTRY_SHEET, cell=cell))
+        return value
+    return "=" + xml.formula
 
 
 def _filled_date(rows: list[list[Any]], identity: dict[str, str]) -> dt.date | None:

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from qwb.issues import (
+    ErrorValueInCell,
     FormulaInValue,
     InvalidChoice,
     InvalidNumber,
@@ -53,6 +54,16 @@ class Parsed:
     @property
     def code(self) -> str | None:
         return self.problem.code if self.problem else None
+
+
+@dataclass(frozen=True)
+class ErrorValue:
+    """A spreadsheet error value (#DIV/0!, #N/A, ...) read from a 填报值 cell."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def is_blank(raw: Any) -> bool:
@@ -152,6 +163,8 @@ def display(raw: Any) -> str:
 
 def parse_input(raw: Any, field: InputField) -> Parsed:
     """Check one raw cell value against its field."""
+    if isinstance(raw, ErrorValue):
+        return Parsed(problem=ErrorValueInCell, reason=f"单元格是错误值 {raw.text}（公式出错）")
     if is_blank(raw):
         return Parsed()
     if isinstance(raw, str) and normalise_text(raw).startswith(FORMULA_START) and field.kind in ("choice", "yesno"):

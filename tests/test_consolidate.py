@@ -313,3 +313,30 @@ def test_missing_folder_exits_1(tmp_path: Path) -> None:
                            "--out", str(tmp_path / "x.xlsx")], capture_output=True, text=True)
     assert done.returncode == 1 and "找不到" in done.stderr
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_error_values_and_formulas_with_and_without_a_result(tmp_path: Path) -> None:
+    """A department's own formula: its error is named (never 'missing'); its calculated result is used with a
+    warning; a formula the file holds no result for stays an error."""
+    need_soffice()
+    scheme = load(MINI)
+    entries = simulate(scheme, seed=3) | {
+        "east|2|Y|得分": "=3+0.5",  # a clerk adding up sub-points
+        "east|4|Y|数值": "=1/0",  # 抽查合格率 from a failed division
+        "west|4|Y|数值": "=NA()",
+    }
+    unsaved = make_returns(scheme, "department", entries, tmp_path / "openpyxl", tmp_path)
+    saved = soffice.convert_many(unsaved, "xlsx", tmp_path / "lo")  # recalculated, as Excel/WPS would save it
+    c = consolidate(scheme, tmp_path / "lo")
+    found = {(i.code, i.unit, i.indicator): i for i in c.issues}
+    div0, na = found[("error-value", "east", "4")], found[("error-value", "west", "4")]
+    assert div0.severity == "error" and "#DIV/0!" in div0.extra["reason"] and "#N/A" in na.extra["reason"]
+    assert not [i for i in c.issues if i.code == "missing-value" and i.unit in ("east", "west") and i.indicator == "4"]
+    assert c.result.unit("east").items["4"].period_scores["Y"] is None
+    [result] = [i for i in c.issues if i.code == "formula-result"]
+    assert result.severity == "warning" and result.extra["formula"] == "3+0.5" and result.key == "east|2|Y|得分"
+    assert c.result.values["east|2|Y|得分"] == 3.5 and c.result.unit("east").items["2"].score == 3.5
+    assert len(saved) == len(unsaved)
+    # the same formulas in a file no spreadsheet has recalculated: no result, so refused as formulas
+    raw = consolidate(scheme, tmp_path / "openpyxl")
+    assert ("formula-in-value", "east", "2") in {(i.code, i.unit, i.indicator) for i in raw.issues}
