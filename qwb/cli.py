@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scheme", type=Path)
     p.add_argument("entries", type=Path, help='{"entries": {编码: 值}}')
     p.add_argument("--json", type=Path, dest="json_out", help="写出汇总 JSON")
+    p.add_argument("--full", action="store_true", help="在终端显示完整排名（默认单位多时只显示前 10 名和后 10 名）")
     p.set_defaults(run=run_score)
 
     p = sub.add_parser("template", help="生成填报模板（按部门或按被考核单位）")
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--expect", choices=("department", "unit", "both"), default=None,
                    help="应提交的模板类型（默认：按收到的文件判断，都没有时为 department）")
     p.add_argument("--workers", type=int, default=None, help="读取文件的进程数（默认：CPU 核数）")
+    p.add_argument("--full", action="store_true", help="在终端显示完整排名（默认单位多时只显示前 10 名和后 10 名）")
     p.add_argument("--max-file-mb", type=int, default=50, help="单个文件大小上限（MB）")
     p.add_argument("--max-unzipped-mb", type=int, default=200, help="解压后大小上限（MB）")
     p.add_argument("--max-rows", type=int, default=50_000, help="工作表行数上限")
@@ -197,7 +199,7 @@ def run_score(args: argparse.Namespace) -> int:
 
     result = score(scheme, entries)
     console = _console()
-    print_ranking(result, console)
+    print_ranking(result, console, args.full)
     print_issues(result.issues, console)
     if args.json_out:
         from qwb.files import write_atomic
@@ -244,7 +246,7 @@ def run_consolidate(args: argparse.Namespace) -> int:
                     rows=args.max_rows, columns=args.max_columns, string_chars=args.max_chars)
     kinds = {"both": ("department", "unit"), None: None}.get(args.expect, (args.expect,))
     return consolidate_and_print(scheme, args.returns, args.out, args.json_out, _console(), kinds, limits,
-                                 args.workers)
+                                 args.workers, args.full)
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -43,23 +43,37 @@ def print_issues(issues: list[Issue], out: Console) -> None:
                   f"{escape(issue.message)} [dim]({issue.code})[/dim]")
 
 
-def print_ranking(result: Result, out: Console) -> None:
+#: a ranking longer than this prints its top and bottom SHOWN_ENDS rows unless the whole table is asked for
+SHOWN_ENDS = 10
+
+
+def print_ranking(result: Result, out: Console, full: bool = False) -> None:
+    """The ranking table; with many units only its top and bottom (the workbook has every row)."""
     d = result.scheme.decimals
+    units = result.units
+    shown = units if full or len(units) <= 2 * SHOWN_ENDS + 1 else units[:SHOWN_ENDS] + units[-SHOWN_ENDS:]
     table = Table(title=f"{result.scheme.name}（{result.scheme.year}）排名")
     for col in RANKING_COLUMNS:
         table.add_column(col, justify="right" if col in NUMERIC else "left")
-    for u in result.units:
+    for n, u in enumerate(shown):
+        if len(shown) < len(units) and n == SHOWN_ENDS:
+            table.add_row("…", f"（中间 {len(units) - len(shown)} 个单位略，见排名工作簿）", *[""] * 7)
         table.add_row(
-            str(u.rank), u.name, f"{as_number(u.total, d):.{d}f}", u.grade or "—",
+            str(u.rank), escape(u.name), f"{as_number(u.total, d):.{d}f}", u.grade or "—",
             f"{as_number(u.base, d):.{d}f}", f"{as_number(u.bonus, d):.{d}f}", f"{as_number(u.deduction, d):.{d}f}",
             "是" if u.veto else "", "是" if u.complete else "否",
         )
     out.print(table)
+    grades = {}
+    for u in units:
+        grades[u.grade or "—"] = grades.get(u.grade or "—", 0) + 1
+    out.print(f"共 {len(units)} 个被考核单位；" + "，".join(f"{g} {n} 个" for g, n in grades.items())
+              + f"；填报完整 {sum(1 for u in units if u.complete)} 个。")
 
 
-def print_consolidation(c: Consolidation, out: Console) -> None:
+def print_consolidation(c: Consolidation, out: Console, full: bool = False) -> None:
     """The ranking and the counts a person checks before opening the workbook."""
-    print_ranking(c.result, out)
+    print_ranking(c.result, out, full)
     out.print(f"收到 {len(c.returns)} 个文件：采用 {c.count('accepted')}，替代 {c.count('superseded')}，"
               f"拒收 {c.count('rejected')}。")
     if c.missing:
@@ -94,7 +108,7 @@ def reading_progress(out: Any) -> Iterator[Any]:
 
 def consolidate_and_print(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, screen: Console,
                           expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
-                          workers: int | None = None) -> int:
+                          workers: int | None = None, full: bool = False) -> int:
     """`qwb consolidate` (and the demo's last step): run the pipeline with a progress bar, print the outcome;
     the exit status."""
     try:
@@ -103,6 +117,6 @@ def consolidate_and_print(scheme: Scheme, folder: Path, out: Path, json_out: Pat
     except OutputError as exc:
         screen.print(f"[red]{escape(str(exc))}[/red]")
         return 1
-    print_consolidation(c, screen)
+    print_consolidation(c, screen, full)
     screen.print(f"排名工作簿：{out}" + (f"；汇总 JSON：{json_out}" if json_out else ""))
     return 0
