@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="应提交的模板类型（默认：按收到的文件判断，都没有时为 department）")
     p.add_argument("--workers", type=int, default=None, help="读取文件的进程数（默认：CPU 核数）")
     p.add_argument("--full", action="store_true", help="在终端显示完整排名（默认单位多时只显示前 10 名和后 10 名）")
+    p.add_argument("--as-of", dest="as_of", default=None, metavar="PERIOD",
+                   help="期中汇总：只计到该时间节点（编号或名称，如 H1 或 半年）为止；默认为退回文件中填了值的最晚节点")
     p.add_argument("--max-file-mb", type=int, default=50, help="单个文件大小上限（MB）")
     p.add_argument("--max-unzipped-mb", type=int, default=200, help="解压后大小上限（MB）")
     p.add_argument("--max-rows", type=int, default=50_000, help="工作表行数上限")
@@ -242,11 +244,27 @@ def run_consolidate(args: argparse.Namespace) -> int:
     from qwb.guard import Limits
     from qwb.terminal import consolidate_and_print
 
+    as_of = _period(scheme, args.as_of)
+    if as_of == "":
+        return EXIT_USAGE
+
     limits = Limits(file_bytes=args.max_file_mb << 20, uncompressed_bytes=args.max_unzipped_mb << 20,
                     rows=args.max_rows, columns=args.max_columns, string_chars=args.max_chars)
     kinds = {"both": ("department", "unit"), None: None}.get(args.expect, (args.expect,))
     return consolidate_and_print(scheme, args.returns, args.out, args.json_out, _console(), kinds, limits,
-                                 args.workers, args.full)
+                                 args.workers, args.full, as_of)
+
+
+def _period(scheme: Any, given: str | None) -> str | None:
+    """A period id from its id or name; None when not given; "" (after saying why) when the scheme has none."""
+    if given is None:
+        return None
+    for p in scheme.periods:
+        if given.strip() in (p.id, p.name):
+            return p.id
+    known = "、".join(f"{p.id}（{p.name}）" for p in scheme.periods)
+    print(f"用法错误：方案中没有时间节点“{given}”，可选：{known}", file=sys.stderr)
+    return ""
 
 
 def run_demo(args: argparse.Namespace) -> int:

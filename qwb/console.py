@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 SHEET = "控制台"
-SCHEME, RETURNS, OUT, JSON = "方案文件", "退回文件夹", "输出文件", "汇总 JSON"
+SCHEME, RETURNS, OUT, JSON, AS_OF = "方案文件", "退回文件夹", "输出文件", "汇总 JSON", "截至时间节点"
 TEMPLATES, BY, CHECK = "模板文件夹", "模板方式", "待检查文件"
 STATUS = "运行状态"
 BY_CHOICES = {"按部门": "department", "按单位": "unit", "department": "department", "unit": "unit"}
@@ -34,6 +34,7 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
     (RETURNS, "", "各部门、各单位交回的填报文件所在文件夹（含子文件夹）"),
     (OUT, "", "汇总排名工作簿（.xlsx）；空白时写到退回文件夹旁的“汇总排名.xlsx”；已存在的会被覆盖"),
     (JSON, "", "可选：同时写出汇总 JSON 的文件路径"),
+    (AS_OF, "", "可选：期中汇总时填时间节点（如 半年）；空白时为退回文件中填了值的最晚节点"),
     (TEMPLATES, "", "生成填报模板时写入的文件夹"),
     (BY, "按部门", "按部门：每个部门一份；按单位：每个被考核单位一份自评表"),
     (CHECK, "", "报送前检查的一份填报文件"),
@@ -136,19 +137,32 @@ def run_from_settings(settings: Mapping[str, Any], progress: Progress | None = N
     if out.suffix.lower() != ".xlsx":
         raise ConsoleError(f"“{OUT}”应为 .xlsx 文件，现为：{out.name}")
     json_out = _path(settings, JSON, base)
+    as_of = _as_of(scheme, _text(settings, AS_OF))
     try:
-        c = run_consolidation(scheme, folder, out, json_out, progress)
+        c = run_consolidation(scheme, folder, out, json_out, progress, as_of=as_of)
     except OutputError as exc:
         raise ConsoleError(str(exc)) from exc
     n_err = len(c.errors)
     first = c.result.units[0] if c.result.units else None
-    parts = [f"汇总完成：收到 {len(c.returns)} 个文件，采用 {c.count('accepted')} 个",
+    node = next(p.name for p in scheme.periods if p.id == c.as_of)
+    when = f"（截至{node}{'，期中汇总' if c.interim else ''}）" if len(scheme.periods) > 1 else ""
+    parts = [f"汇总完成{when}：收到 {len(c.returns)} 个文件，采用 {c.count('accepted')} 个",
              f"未提交 {len(c.missing)} 个" if c.missing else "无未提交",
              f"校验问题 {n_err} 个错误、{len(c.issues) - n_err} 个警告"]
     if first is not None:
         parts.append(f"第一名 {first.name}（{first.total.normalize():f} 分）")
     files = [out] + ([json_out] if json_out is not None else [])
     return Outcome("；".join(parts) + f"。排名工作簿：{out}", files)
+
+
+def _as_of(scheme: Any, text: str) -> str | None:
+    if not text:
+        return None
+    for period in scheme.periods:
+        if text in (period.id, period.name):
+            return period.id
+    known = "、".join(p.name for p in scheme.periods)
+    raise ConsoleError(f"“{AS_OF}”应为方案中的时间节点（{known}），现为“{text}”")
 
 
 def templates_from_settings(settings: Mapping[str, Any], base: Path | None = None) -> Outcome:

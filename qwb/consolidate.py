@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,13 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from qwb.engine import Checked, Result, score, score_checked
+from qwb.engine import Checked, Result, score_checked
 from qwb.guard import DEFAULT_LIMITS, Limits
-from qwb.issues import Issue, MissingReturn, ScoreMismatch, Superseded, errors, sort_issues
+from qwb.issues import Issue, MissingReturn, ScoreMismatch, errors, sort_issues
 from qwb.keys import EntryKey
 from qwb.returns import Expectations, ReturnFile, discover, read_return
 from qwb.rules import NA_FIELD
 from qwb.scheme.model import Scheme
+from qwb.submissions import Submission, default_as_of, set_aside_early, submissions
 
 Progress = Callable[[int, int, str], None]
 
@@ -44,6 +44,12 @@ class Consolidation:
     mode: str  # "verified" (department returns count) or "self" (self-evaluations count)
     self_result: Result | None = None
     comparison: list[Comparison] = field(default_factory=list)
+    as_of: str = ""  # the last period due in this run
+    sources: dict[str, str] = field(default_factory=dict)  # key -> the file its counted value came from
+
+    @property
+    def interim(self) -> bool:
+        return self.as_of != self.scheme.last_period.id
 
     def return_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -69,6 +75,8 @@ class Consolidation:
         data = summary_dict(self.result, returns=self.return_rows(), missing=self.missing)
         data["issues"] = [i.to_json() for i in self.issues]
         data["mode"] = self.mode
+        if len(self.scheme.periods) > 1:
+            data["as_of"] = self.as_of
         return data
 
 
@@ -130,57 +138,31 @@ def _display_name(path: Path, folder: Path) -> str:
         return path.name
 
 
-def _choose_latest(returns: list[ReturnFile]) -> None:
-    """Two returns of the same template: the later one counts, the others are superseded."""
-    groups: dict[str, list[ReturnFile]] = {}
-    for rf in returns:
-        if rf.status == "accepted":
-            groups.setdefault(rf.template, []).append(rf)
-    for copies in groups.values():
-        if len(copies) < 2:
-            continue
-        copies.sort(key=lambda r: (r.filled_date or dt.date.min, r.mtime, r.name))
-        latest = copies[-1]
-        for older in copies[:-1]:
-            older.status = "superseded"
-            older.issues.append(Superseded.new(latest=latest.name, filled=latest.filled_date or "未填", file=older.name))
-
-
-def _merge(returns: list[ReturnFile], kind: str) -> tuple[Checked, dict[str, dict[str, str]]]:
-    """The checked values of every accepted return of one kind (keys of different templates never overlap)."""
-    checked = Checked()
-    where: dict[str, dict[str, str]] = {}
-    for rf in returns:
-        if rf.status == "accepted" and rf.kind == kind:
-            checked.update(rf.checked)
-            where.update(rf.where)
-    return checked, where
-
-
 def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
                 expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
-                workers: int | None = None) -> Consolidation:
+                workers: int | None = None, as_of: str | None = None) -> Consolidation:
+    """Every return in ``folder`` read, merged per assignee, validated and scored; ``as_of`` (a period id)
+    makes an interim run, defaulting to the latest period any return holds a value for."""
     folder = Path(folder)
     expect = Expectations(scheme)
     returns = read_all(scheme, discover(folder), folder, progress, expect, workers, limits)
-    _choose_latest(returns)
+    as_of = as_of or default_as_of(scheme, returns)
+    subs = submissions(scheme, returns, expect)
+    set_aside_early(scheme, subs, as_of)
+    if as_of != scheme.last_period.id:  # units scored in the workers counted every period
+        for sub in subs:
+            sub.unit_score = None
     kinds_present = {rf.kind for rf in returns if rf.status != "rejected" and rf.kind}
     mode = "verified" if "department" in kinds_present or not kinds_present else "self"
-    results: dict[str, Result] = {}
-    for kind in ("department", "unit"):
-        if kind in kinds_present:
-            checked, where = _merge(returns, kind)
-            reported = _reported_keys(returns, kind, expect)
-            scored = {rf.assignee: rf.unit_score for rf in returns
-                      if rf.status == "accepted" and rf.kind == kind and rf.unit_score is not None}
-            results[kind] = score_checked(scheme, checked, where, report_missing=lambda k, r=reported: k in r,
-                                          scored=scored)
+    results = {kind: _score_kind(scheme, [s for s in subs if s.kind == kind], expect, as_of)
+               for kind in ("department", "unit") if kind in kinds_present}
     counted_kind = "department" if mode == "verified" else "unit"
-    result = results.get(counted_kind) or score(scheme, {}, report_missing=False)
-    issues: list[Issue] = []
+    result = results.get(counted_kind) or score_checked(scheme, Checked(), report_missing=False, as_of=as_of)
+    issues: list[Issue] = [note for sub in subs for note in sub.notes]
+    single = _single_returns(returns)
     for rf in returns:
         issues += rf.issues
-        if rf.status == "accepted" and rf.kind in results:
+        if rf.status == "accepted" and rf.kind in results and id(rf) in single:
             issues += score_mismatches(rf, results[rf.kind])
     for res in results.values():
         issues += res.issues
@@ -192,17 +174,30 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
                                         unit=assignee if kind == "unit" else ""))
     self_result = results.get("unit") if mode == "verified" else None
     comparison = _compare(scheme, self_result, result) if self_result else []
+    sources = {key: file for sub in subs if sub.kind == counted_kind for key, file in sub.source.items()}
     return Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
-                         self_result, comparison)
+                         self_result, comparison, as_of, sources)
 
 
-def _reported_keys(returns: list[ReturnFile], kind: str, expect: Expectations) -> set[str]:
-    """Missing values are reported for the templates that came back, not for those never received."""
-    keys: set[str] = set()
+def _score_kind(scheme: Scheme, subs: list[Submission], expect: Expectations, as_of: str) -> Result:
+    """The scores of one kind of template (department or self-evaluation), from every submission of that kind."""
+    checked, where = Checked(), {}
+    for sub in subs:
+        checked.update(sub.checked)
+        where.update(sub.where)
+    reported = set().union(*(expect.key_set((sub.kind, sub.assignee)) for sub in subs))
+    scored = {sub.assignee: sub.unit_score for sub in subs if sub.unit_score is not None}
+    return score_checked(scheme, checked, where, report_missing=lambda k: k in reported, scored=scored, as_of=as_of)
+
+
+def _single_returns(returns: list[ReturnFile]) -> set[int]:
+    """The accepted returns that are their assignee's only one: their stored 得分 can be checked against the
+    scores (a merged assignee's scores come from several files)."""
+    count: dict[tuple[str, str], int] = {}
     for rf in returns:
-        if rf.status == "accepted" and rf.kind == kind:
-            keys |= expect.key_set((rf.kind, rf.assignee))
-    return keys
+        if rf.status == "accepted":
+            count[(rf.kind, rf.assignee)] = count.get((rf.kind, rf.assignee), 0) + 1
+    return {id(rf) for rf in returns if rf.status == "accepted" and count[(rf.kind, rf.assignee)] == 1}
 
 
 def _missing(returns: list[ReturnFile], expect: Expectations, kinds: tuple[str, ...]) -> list[tuple[str, str]]:

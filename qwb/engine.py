@@ -25,10 +25,11 @@ class ItemScore:
     score: Decimal  # aggregated over periods; missing periods count 0
     na: bool = False
     complete: bool = True
+    due: bool = True  # False in an interim run before the item's first period: neither scored nor missing
 
     @property
     def active(self) -> bool:
-        return self.role == "base" and not self.na
+        return self.role == "base" and not self.na and self.due
 
     def to_json(self) -> dict[str, Any]:
         """The item's combined score before scaling; a period is null when its input was missing or invalid."""
@@ -68,7 +69,7 @@ class UnitResult:
             "bonus": as_number(self.bonus, decimals),
             "deduction": as_number(self.deduction, decimals),
             "categories": {k: as_number(v, decimals) for k, v in self.categories.items()},
-            "items": {item_id: item.to_json() for item_id, item in self.items.items() if not item.na},
+            "items": {item_id: item.to_json() for item_id, item in self.items.items() if item.due and not item.na},
         }
 
 
@@ -101,25 +102,40 @@ class ItemPlan:
     """What scoring one indicator needs, worked out once per scoring run, not once per unit."""
 
     indicator: Indicator
-    periods: list[Period]
+    periods: list[Period]  # the periods due, in order; empty when none is due yet
     fields_by_period: dict[str, list[InputField]]
     rule_fields: list[InputField]
     compute: Callable[[Mapping[str, Any]], Any]
     role: str
+    na_period: str  # 合理缺项 is asked once, in the item's last period
 
 
-def plan(scheme: Scheme) -> list[ItemPlan]:
+def due_periods(scheme: Scheme, as_of: str | None) -> list[str]:
+    """The periods due in a run as of one period: that period and every earlier one (all without as_of)."""
+    ids = [p.id for p in scheme.periods]
+    return ids if as_of is None else ids[: ids.index(as_of) + 1]
+
+
+def plan(scheme: Scheme, as_of: str | None = None) -> list[ItemPlan]:
+    due = set(due_periods(scheme, as_of))
     plans = []
     for ind in scheme.indicators:
+        periods = scheme.periods_of(ind)
         plans.append(ItemPlan(
             indicator=ind,
-            periods=scheme.periods_of(ind),
+            periods=[p for p in periods if p.id in due],
             fields_by_period=fields_by_period(scheme, ind),
             rule_fields=ind.input_fields(),
             compute=score_expression(ind.rule, ind.points).compile(),
             role=ind.role,
+            na_period=periods[-1].id,
         ))
     return plans
+
+
+def vetoes_due(scheme: Scheme, as_of: str | None) -> bool:
+    """Vetoes are asked in the last period only."""
+    return as_of is None or as_of == scheme.last_period.id
 
 
 class KeyIndex:
@@ -204,10 +220,12 @@ def score_checked(
     where: Mapping[str, dict[str, str]] | None = None,
     report_missing: bool | Callable[[str], bool] = True,
     scored: Mapping[str, tuple[UnitResult, list[Issue]]] | None = None,
+    as_of: str | None = None,
 ) -> Result:
     """Score validated values: per-item scores, totals, grades and ranks of every unit.
-    ``scored`` holds units already scored elsewhere (by score_unit, in a reading worker)."""
-    plans = plan(scheme)
+    ``scored`` holds units already scored elsewhere (by score_unit, in a reading worker); ``as_of`` scores an
+    interim run, in which only the periods up to it are due."""
+    plans = plan(scheme, as_of)
     issues = list(checked.issues)
     units = []
     for unit in scheme.units:
@@ -217,7 +235,7 @@ def score_checked(
             issues += unit_issues
         else:
             units.append(_score_unit(scheme, plans, unit.id, unit.name, checked.values, checked.rejected,
-                                     where or {}, issues, report_missing))
+                                     where or {}, issues, report_missing, vetoes_due(scheme, as_of)))
     _rank(units)
     units.sort(key=lambda u: (u.rank, u.id))
     return Result(scheme, units, issues, checked.values)
@@ -230,12 +248,13 @@ def score_unit(
     checked: Checked,
     where: Mapping[str, dict[str, str]],
     report_missing: bool | Callable[[str], bool] = True,
+    vetoes_asked: bool = True,
 ) -> tuple[UnitResult, list[Issue]]:
     """One unit, unranked: what score_checked does for each unit, for a caller that has the unit's values
     alone (a self-evaluation return read in a worker process)."""
     issues: list[Issue] = []
     result = _score_unit(scheme, plans, unit_id, scheme.unit_name(unit_id), checked.values, checked.rejected,
-                         where, issues, report_missing)
+                         where, issues, report_missing, vetoes_asked)
     return result, issues
 
 
@@ -288,13 +307,14 @@ def _score_unit(
     where: Mapping[str, dict[str, str]],
     issues: list[Issue],
     report_missing: bool | Callable[[str], bool],
+    vetoes_asked: bool = True,
 ) -> UnitResult:
     missing: list[str] = []
     items: dict[str, ItemScore] = {}
     for p in plans:
         items[p.indicator.id] = _score_item(scheme.period_aggregate, unit_id, p, values, missing)
     vetoes: dict[str, bool] = {}
-    for veto in scheme.vetoes:
+    for veto in scheme.vetoes if vetoes_asked else ():
         key = key_text(unit_id, veto_item(veto.id), scheme.last_period.id, VETO_FIELD)
         vetoes[veto.id] = values.get(key) == YES
         if key not in values:
@@ -314,7 +334,9 @@ def _score_item(
     missing: list[str],
 ) -> ItemScore:
     ind = p.indicator
-    na = ind.na_allowed and values.get(key_text(unit_id, ind.id, p.periods[-1].id, NA_FIELD)) == YES
+    if not p.periods:
+        return ItemScore(ind.id, p.role, {}, ZERO, due=False)
+    na = ind.na_allowed and values.get(key_text(unit_id, ind.id, p.na_period, NA_FIELD)) == YES
     period_scores: dict[str, Decimal | None] = {}
     complete = True
     for period in p.periods:
@@ -358,7 +380,8 @@ def _totals(
     missing: list[str],
 ) -> UnitResult:
     indicators = {i.id: i for i in scheme.indicators}
-    base_items = [(s.score, indicators[s.indicator].points, s.na) for s in items.values() if s.role == "base"]
+    base_items = [(s.score, indicators[s.indicator].points, s.na or not s.due)
+                  for s in items.values() if s.role == "base"]
     base_raw, base_max, scaled = scaled_base(base_items, scheme.scale)
     bonus = sum((s.score for s in items.values() if s.role == "bonus"), ZERO)
     if scheme.bonus_cap is not None:

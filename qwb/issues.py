@@ -312,9 +312,33 @@ class Superseded(IssueType):
     severity = "warning"
     message = "同一模板有更新的退回“{latest}”（填报日期 {filled}），本文件不采用。"
     title = "被更新的版本替代"
-    description = "同一模板收到多份退回，采用填报日期（其次是文件修改时间）最晚的一份，其余标记为已替代。"
-    fix = "无需处理；如采用的版本不对，删除多余的文件后重新汇总。"
+    description = ("同一模板收到多份退回时逐项合并：每项采用填报日期（其次是文件修改时间）最晚、且该项不为空的一份。"
+                   "一份退回的值全部被更晚的退回替代时，标记为已替代。")
+    fix = "无需处理；如采用的值不对，删除多余的文件后重新汇总。"
     example = "市场监管局.xlsx 与 市场监管局(1).xlsx"
+
+
+@issue_type
+class KeptEarlierValue(IssueType):
+    code = "kept-earlier-value"
+    severity = "warning"
+    message = ("本文件有 {count} 项留空（{sample}），而同一单位较早的退回填了值：保留较早的值。"
+               "如确需清空，请在该项填写 0 或联系质强办。")
+    title = "保留较早退回的值"
+    description = "同一单位报送了多份退回，较晚的一份把较早一份已填的项留空。逐项合并时保留较早的值，不会因重报而丢失。"
+    fix = "核对保留的值；确需改为空白的，联系质强办。"
+    example = "半年报填了 3 项，前三季度报的新模板中这 3 项留空"
+
+
+@issue_type
+class NotYetDue(IssueType):
+    code = "not-yet-due"
+    severity = "warning"
+    message = "本文件填写了尚未到期的时间节点（{periods}）的 {count} 项；本次汇总截至“{as_of}”，这些值暂不计分。"
+    title = "尚未到期的填报"
+    description = "期中汇总（--as-of）只计到期的时间节点；提前填写的后续节点的值暂不计分，到期后的汇总会计入。"
+    fix = "无需处理；到期后重新汇总即可。"
+    example = "截至 半年 的汇总中，前三季度的值"
 
 
 @issue_type

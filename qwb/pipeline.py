@@ -20,14 +20,15 @@ from qwb.scheme.model import Scheme
 
 def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | None = None,
                       progress: Progress | None = None, expect_kinds: tuple[str, ...] | None = None,
-                      limits: Limits = DEFAULT_LIMITS, workers: int | None = None) -> Consolidation:
+                      limits: Limits = DEFAULT_LIMITS, workers: int | None = None,
+                      as_of: str | None = None) -> Consolidation:
     """Read, validate and score every return in ``folder``; write the ranking workbook and, if asked, the JSON.
 
     Raises :class:`qwb.files.OutputError` when an output cannot be written (inputs are never touched)."""
     from qwb.report import write_report  # xlsxwriter is not needed by `qwb check`
     from qwb.summary import dumps
 
-    c = consolidate(scheme, Path(folder), progress, expect_kinds, limits, workers)
+    c = consolidate(scheme, Path(folder), progress, expect_kinds, limits, workers, as_of)
     write_report(c, out)
     if json_out is not None:
         write_atomic(json_out, dumps(c.summary()))

@@ -73,6 +73,10 @@ def print_ranking(result: Result, out: Console, full: bool = False) -> None:
 
 def print_consolidation(c: Consolidation, out: Console, full: bool = False) -> None:
     """The ranking and the counts a person checks before opening the workbook."""
+    if len(c.scheme.periods) > 1:
+        node = next(p.name for p in c.scheme.periods if p.id == c.as_of)
+        out.print(f"[bold]截至“{node}”（{c.as_of}）" + ("，期中汇总：之后的时间节点尚未到期，不计分、不算缺报。"
+                                                     if c.interim else "，全年汇总。") + "[/bold]")
     print_ranking(c.result, out, full)
     out.print(f"收到 {len(c.returns)} 个文件：采用 {c.count('accepted')}，替代 {c.count('superseded')}，"
               f"拒收 {c.count('rejected')}。")
@@ -108,12 +112,12 @@ def reading_progress(out: Any) -> Iterator[Any]:
 
 def consolidate_and_print(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, screen: Console,
                           expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
-                          workers: int | None = None, full: bool = False) -> int:
+                          workers: int | None = None, full: bool = False, as_of: str | None = None) -> int:
     """`qwb consolidate` (and the demo's last step): run the pipeline with a progress bar, print the outcome;
     the exit status."""
     try:
         with reading_progress(screen) as progress:
-            c = run_consolidation(scheme, folder, out, json_out, progress, expect_kinds, limits, workers)
+            c = run_consolidation(scheme, folder, out, json_out, progress, expect_kinds, limits, workers, as_of)
     except OutputError as exc:
         screen.print(f"[red]{escape(str(exc))}[/red]")
         return 1

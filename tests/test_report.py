@@ -274,9 +274,10 @@ def test_department_sheet_counts_what_came_back(mini_case: SimpleNamespace) -> N
     rows = {(r["类型"], r["部门（单位）"]): r for r in table(mini_case.wb["部门"], 3)}
     zqb, scjg = rows[("部门填报", "质强办")], rows[("部门填报", "市场监管局")]
     # 质强办: 3 units × (选项, 合理缺项, 得分, 本期, 基期, 次数, 国家级, 省级, 是否发生) = 27 rows, one left blank
-    assert (zqb["负责指标"], zqb["应填项"], zqb["已填项"], zqb["错误"], zqb["警告"]) == (5, 27, 26, 0, 1)
-    assert zqb["填报率"] == pytest.approx(26 / 27)
-    assert zqb["提交情况"] == "已提交（1 份旧版已替代）"
+    # 质强办's final return leaves north|2 blank; its older return filled it, so that value is kept (a warning)
+    assert (zqb["负责指标"], zqb["应填项"], zqb["已填项"], zqb["错误"], zqb["警告"]) == (5, 27, 27, 0, 1)
+    assert zqb["填报率"] == 1
+    assert zqb["提交情况"] == "已提交"
     # 市场监管局: 3 units × 4 items; two values look like formulas, -1 is below the ‰ field's range
     assert (scjg["应填项"], scjg["已填项"], scjg["错误"], scjg["采用的文件"]) == (12, 12, 3, HOSTILE_NAME)
     assert {k for k in rows if k[0] == "单位自评"} == {("单位自评", n) for n in ("东区", "西区", "北区")}
@@ -285,7 +286,7 @@ def test_department_sheet_counts_what_came_back(mini_case: SimpleNamespace) -> N
 def test_submissions_expected_received_superseded(mini_case: SimpleNamespace) -> None:
     rows = table(mini_case.wb["提交情况"], 3)
     status = {r["文件"]: r["状态"] for r in rows}
-    assert status[OLD_NAME] == "已替代" and status[HOSTILE_NAME] == "采用"
+    assert status[OLD_NAME] == "采用" and status[HOSTILE_NAME] == "采用"  # the old return still gives one value
     assert len(rows) == len(mini_case.c.returns) == 6
     shas = {r["文件"]: r["SHA-256"] for r in rows}
     assert all(shas[rf.name] == rf.sha256 for rf in mini_case.c.returns)
@@ -324,7 +325,7 @@ def test_every_issue_is_listed_with_a_link_to_its_file(mini_case: SimpleNamespac
               for r in rows]
     assert listed == [(i.code, i.file, i.cell, i.message) for i in mini_case.c.issues]
     codes = [i.code for i in mini_case.c.issues]
-    assert codes.count("formula-in-value") == 2 and "superseded" in codes and "missing-value" in codes
+    assert codes.count("formula-in-value") == 2 and "kept-earlier-value" in codes and "missing-value" in codes
     for r, issue in zip(rows, mini_case.c.issues):
         link = ws.cell(r, 4).hyperlink
         if issue.file in ("", HOSTILE_NAME):  # nothing to open, or a name that cannot be a safe link
@@ -367,6 +368,7 @@ def test_raw_data_keeps_every_entry_with_its_source(mini_case: SimpleNamespace) 
     unit_file = next(x.name for x in mini_case.c.returns if x.kind == "unit" and x.assignee == "east")
     assert by[(unit_file, "east|2|Y|得分")]["原始值"] == 10 and by[(unit_file, "east|2|Y|得分")]["用途"] == "自评对照"
     assert by[(OLD_NAME, "east|2|Y|得分")]["用途"] == "已替代"
+    assert by[(OLD_NAME, "north|2|Y|得分")]["用途"] == "计分"  # the final return left it blank
 
 
 # --- 自评与核查, 方案 -------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from qwb.report.base import (
     with_widths,
 )
 from qwb.returns import Expectations
+from qwb.submissions import latest_first_order
 from qwb.values import is_blank
 
 SHEET, SCORE_SHEET = "部门", "部门得分"
@@ -107,10 +108,11 @@ def _assignments(r: Report) -> list[Assignment]:
             items = len([i for i in r.scheme.indicators if kind == "unit" or i.department == ident])
             a = Assignment(kind, ident, who.name, items, len(keys))
             a.files = files_of.get((kind, ident), [])
-            a.accepted = next((rf for rf in a.files if rf.status == "accepted"), None)
-            if a.accepted is not None:
-                a.filled = sum(1 for key in keys if not is_blank(a.accepted.entries.get(key)))
-                found = issues_of.get(a.accepted.name, [])
+            used = sorted((rf for rf in a.files if rf.status == "accepted"), key=latest_first_order)
+            a.accepted = used[-1] if used else None  # the latest; earlier ones still count where it is blank
+            if used:
+                a.filled = sum(1 for key in keys if any(not is_blank(rf.entries.get(key)) for rf in used))
+                found = [i for rf in used for i in issues_of.get(rf.name, [])]
                 a.errors = sum(1 for i in found if i.severity == "error")
                 a.warnings = len(found) - a.errors
             out.append(a)

@@ -27,9 +27,11 @@ def _use(r: Report, rf: Any, key: str) -> str:
         return STATUS.get(rf.status, rf.status)
     if key in rf.checked.rejected:
         return "无效"
+    counted = "department" if r.c.mode == "verified" else "unit"
+    if rf.kind == counted and r.c.sources.get(key, rf.name) != rf.name:
+        return "已替代"  # a later return of the same assignee gave this entry
     if key not in rf.checked.values:
         return "未填" if rf.entries.get(key) in (None, "") else "未用"
-    counted = "department" if r.c.mode == "verified" else "unit"
     return "计分" if rf.kind == counted else "自评对照"
 
 
