@@ -70,12 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="在终端显示完整排名（默认单位多时只显示前 10 名和后 10 名）")
     p.add_argument("--as-of", dest="as_of", default=None, metavar="PERIOD",
                    help="期中汇总：只计到该时间节点（编号或名称，如 H1 或 半年）为止；默认为退回文件中填了值的最晚节点")
+    p.add_argument("--adjust", type=Path, default=None, metavar="ADJUST.xlsx",
+                   help="质强办核查调整工作簿（“调整”表：编码、调整值、理由、调整人）；用 qwb adjustments 生成空白表")
+    p.add_argument("--previous", type=Path, default=None, metavar="LAST.json",
+                   help="上年的汇总 JSON：排名中加上年得分、上年名次和名次升降")
     p.add_argument("--max-file-mb", type=int, default=50, help="单个文件大小上限（MB）")
     p.add_argument("--max-unzipped-mb", type=int, default=200, help="解压后大小上限（MB）")
     p.add_argument("--max-rows", type=int, default=50_000, help="工作表行数上限")
     p.add_argument("--max-columns", type=int, default=200, help="工作表列数上限")
     p.add_argument("--max-chars", type=int, default=32_767, help="单元格文字长度上限")
     p.set_defaults(run=run_consolidate)
+
+    p = sub.add_parser("adjustments", help="生成空白的核查调整工作簿（配合 qwb consolidate --adjust）")
+    p.add_argument("scheme", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="输出的 .xlsx")
+    p.set_defaults(run=run_adjustments)
 
     p = sub.add_parser("demo", help="用内置方案演示完整流程")
     p.add_argument("--out", type=Path, default=Path("demo"))
@@ -252,7 +261,7 @@ def run_consolidate(args: argparse.Namespace) -> int:
                     rows=args.max_rows, columns=args.max_columns, string_chars=args.max_chars)
     kinds = {"both": ("department", "unit"), None: None}.get(args.expect, (args.expect,))
     return consolidate_and_print(scheme, args.returns, args.out, args.json_out, _console(), kinds, limits,
-                                 args.workers, args.full, as_of)
+                                 args.workers, args.full, as_of, args.adjust, args.previous)
 
 
 def _period(scheme: Any, given: str | None) -> str | None:
@@ -265,6 +274,18 @@ def _period(scheme: Any, given: str | None) -> str | None:
     known = "、".join(f"{p.id}（{p.name}）" for p in scheme.periods)
     print(f"用法错误：方案中没有时间节点“{given}”，可选：{known}", file=sys.stderr)
     return ""
+
+
+def run_adjustments(args: argparse.Namespace) -> int:
+    scheme = _load_scheme(args.scheme)
+    if scheme is None:
+        return EXIT_FAILED
+    from qwb.adjustments import blank_workbook
+
+    blank_workbook(scheme, args.out)
+    print(f"已写出 {args.out}：在“调整”表逐行填写编码、调整值、理由（编码见“编码表”），"
+          f"再运行 qwb consolidate … --adjust {args.out}")
+    return EXIT_OK
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -10,8 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from qwb.engine import Checked, Result, score_checked
+from qwb.adjustments import Adjustment, apply, read_adjustments
+from qwb.engine import Checked, Result, due_periods, score_checked
 from qwb.guard import DEFAULT_LIMITS, Limits
+from qwb.history import rank_change
 from qwb.issues import Issue, MissingReturn, ScoreMismatch, errors, sort_issues
 from qwb.keys import EntryKey
 from qwb.returns import Expectations, ReturnFile, discover, read_return
@@ -46,6 +48,8 @@ class Consolidation:
     comparison: list[Comparison] = field(default_factory=list)
     as_of: str = ""  # the last period due in this run
     sources: dict[str, str] = field(default_factory=dict)  # key -> the file its counted value came from
+    adjustments: list[Adjustment] = field(default_factory=list)
+    previous: dict[str, dict[str, Any]] | None = None  # last year's {unit id: {total, grade, rank}}
 
     @property
     def interim(self) -> bool:
@@ -77,6 +81,13 @@ class Consolidation:
         data["mode"] = self.mode
         if len(self.scheme.periods) > 1:
             data["as_of"] = self.as_of
+        if self.adjustments:
+            data["adjustments"] = [a.to_json() for a in self.adjustments]
+        if self.previous is not None:
+            for unit in data["units"]:
+                before = self.previous.get(unit["id"])
+                unit["previous"] = before
+                unit["rank_change"] = rank_change(before, unit["rank"])
         return data
 
 
@@ -140,7 +151,8 @@ def _display_name(path: Path, folder: Path) -> str:
 
 def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
                 expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
-                workers: int | None = None, as_of: str | None = None) -> Consolidation:
+                workers: int | None = None, as_of: str | None = None,
+                adjust: Path | None = None) -> Consolidation:
     """Every return in ``folder`` read, merged per assignee, validated and scored; ``as_of`` (a period id)
     makes an interim run, defaulting to the latest period any return holds a value for."""
     folder = Path(folder)
@@ -154,11 +166,13 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
             sub.unit_score = None
     kinds_present = {rf.kind for rf in returns if rf.status != "rejected" and rf.kind}
     mode = "verified" if "department" in kinds_present or not kinds_present else "self"
-    results = {kind: _score_kind(scheme, [s for s in subs if s.kind == kind], expect, as_of)
-               for kind in ("department", "unit") if kind in kinds_present}
     counted_kind = "department" if mode == "verified" else "unit"
+    adjustments, adjust_issues = read_adjustments(adjust) if adjust is not None else ([], [])
+    results = {kind: _score_kind(scheme, [s for s in subs if s.kind == kind], expect, as_of,
+                                 adjustments if kind == counted_kind else [], adjust, adjust_issues)
+               for kind in ("department", "unit") if kind in kinds_present}
     result = results.get(counted_kind) or score_checked(scheme, Checked(), report_missing=False, as_of=as_of)
-    issues: list[Issue] = [note for sub in subs for note in sub.notes]
+    issues: list[Issue] = [note for sub in subs for note in sub.notes] + adjust_issues
     single = _single_returns(returns)
     for rf in returns:
         issues += rf.issues
@@ -176,17 +190,24 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     comparison = _compare(scheme, self_result, result) if self_result else []
     sources = {key: file for sub in subs if sub.kind == counted_kind for key, file in sub.source.items()}
     return Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
-                         self_result, comparison, as_of, sources)
+                         self_result, comparison, as_of, sources, adjustments)
 
 
-def _score_kind(scheme: Scheme, subs: list[Submission], expect: Expectations, as_of: str) -> Result:
-    """The scores of one kind of template (department or self-evaluation), from every submission of that kind."""
+def _score_kind(scheme: Scheme, subs: list[Submission], expect: Expectations, as_of: str,
+                adjustments: list[Adjustment], adjust: Path | None, adjust_issues: list[Issue]) -> Result:
+    """The scores of one kind of template (department or self-evaluation), from every submission of that kind,
+    with the office's adjustments applied when this kind is the one that counts."""
     checked, where = Checked(), {}
     for sub in subs:
         checked.update(sub.checked)
         where.update(sub.where)
+    if adjustments and adjust is not None:
+        checked, refused = apply(adjustments, checked, expect.index, adjust.name, set(due_periods(scheme, as_of)))
+        adjust_issues += refused
+    adjusted_units = {EntryKey.parse(a.key).unit for a in adjustments if a.applied}  # type: ignore[union-attr]
     reported = set().union(*(expect.key_set((sub.kind, sub.assignee)) for sub in subs))
-    scored = {sub.assignee: sub.unit_score for sub in subs if sub.unit_score is not None}
+    scored = {sub.assignee: sub.unit_score for sub in subs
+              if sub.unit_score is not None and sub.assignee not in adjusted_units}
     return score_checked(scheme, checked, where, report_missing=lambda k: k in reported, scored=scored, as_of=as_of)
 
 

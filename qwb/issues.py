@@ -342,6 +342,15 @@ class NotYetDue(IssueType):
 
 
 @issue_type
+class AdjustmentRefused(IssueType):
+    code = "adjustment-refused"
+    title = "核查调整未采用"
+    description = "调整工作簿中的一行没有理由、编码不在本方案中，或调整值不符合该填报项的要求。该行不采用，原值照常计分。"
+    fix = "补写理由、改正编码或调整值后重新汇总。"
+    example = "编码 liyang|20|Y|数值 的调整没有填写理由"
+
+
+@issue_type
 class MissingReturn(IssueType):
     code = "missing-return"
     severity = "warning"

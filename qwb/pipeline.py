@@ -13,6 +13,7 @@ from qwb.consolidate import Consolidation, Progress, consolidate, score_mismatch
 from qwb.engine import score_checked
 from qwb.files import write_atomic
 from qwb.guard import DEFAULT_LIMITS, Limits
+from qwb.history import read_previous
 from qwb.issues import Issue, errors, sort_issues
 from qwb.returns import Expectations, read_return
 from qwb.scheme.model import Scheme
@@ -21,14 +22,19 @@ from qwb.scheme.model import Scheme
 def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | None = None,
                       progress: Progress | None = None, expect_kinds: tuple[str, ...] | None = None,
                       limits: Limits = DEFAULT_LIMITS, workers: int | None = None,
-                      as_of: str | None = None) -> Consolidation:
-    """Read, validate and score every return in ``folder``; write the ranking workbook and, if asked, the JSON.
+                      as_of: str | None = None, adjust: Path | None = None,
+                      previous: Path | None = None) -> Consolidation:
+    """Read, validate and score every return in ``folder``; apply the office's adjustments; compare with last
+    year; write the ranking workbook and, if asked, the JSON.
 
-    Raises :class:`qwb.files.OutputError` when an output cannot be written (inputs are never touched)."""
+    Raises :class:`qwb.files.OutputError` when an output cannot be written (inputs are never touched) and
+    :class:`qwb.history.PreviousError` when last year's summary cannot be read."""
     from qwb.report import write_report  # xlsxwriter is not needed by `qwb check`
     from qwb.summary import dumps
 
-    c = consolidate(scheme, Path(folder), progress, expect_kinds, limits, workers, as_of)
+    last_year = read_previous(previous) if previous is not None else None
+    c = consolidate(scheme, Path(folder), progress, expect_kinds, limits, workers, as_of, adjust)
+    c.previous = last_year
     write_report(c, out)
     if json_out is not None:
         write_atomic(json_out, dumps(c.summary()))

@@ -20,6 +20,7 @@ from qwb.consolidate import Consolidation
 from qwb.engine import Result, as_number
 from qwb.files import OutputError
 from qwb.guard import DEFAULT_LIMITS, Limits
+from qwb.history import PreviousError
 from qwb.issues import Issue
 from qwb.pipeline import ReturnCheck, run_consolidation
 from qwb.scheme.model import Scheme
@@ -84,6 +85,10 @@ def print_consolidation(c: Consolidation, out: Console, full: bool = False) -> N
         known = {d.id: d.name for d in c.scheme.departments} | {u.id: u.name for u in c.scheme.units}
         names = "、".join(known.get(a, a) for a in c.missing)
         out.print(f"[bold red]未提交（{len(c.missing)}）：{names}[/bold red]")
+    if c.adjustments:
+        applied = sum(1 for a in c.adjustments if a.applied)
+        out.print(f"核查调整：{len(c.adjustments)} 行，采用 {applied} 行" +
+                  (f"，{len(c.adjustments) - applied} 行未采用（见“校验问题”）。" if applied < len(c.adjustments) else "。"))
     n_err = len(c.errors)
     out.print(f"校验问题：{n_err} 个错误，{len(c.issues) - n_err} 个警告（详见排名工作簿“校验问题”表）。")
 
@@ -112,13 +117,15 @@ def reading_progress(out: Any) -> Iterator[Any]:
 
 def consolidate_and_print(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, screen: Console,
                           expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
-                          workers: int | None = None, full: bool = False, as_of: str | None = None) -> int:
+                          workers: int | None = None, full: bool = False, as_of: str | None = None,
+                          adjust: Path | None = None, previous: Path | None = None) -> int:
     """`qwb consolidate` (and the demo's last step): run the pipeline with a progress bar, print the outcome;
     the exit status."""
     try:
         with reading_progress(screen) as progress:
-            c = run_consolidation(scheme, folder, out, json_out, progress, expect_kinds, limits, workers, as_of)
-    except OutputError as exc:
+            c = run_consolidation(scheme, folder, out, json_out, progress, expect_kinds, limits, workers, as_of,
+                                  adjust, previous)
+    except (OutputError, PreviousError) as exc:
         screen.print(f"[red]{escape(str(exc))}[/red]")
         return 1
     print_consolidation(c, screen, full)
