@@ -11,6 +11,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from qwb.numtext import number
 from qwb.rules import (
     NA_FIELD,
     NO,
@@ -24,10 +25,6 @@ from qwb.rules import (
     unit_factor,
 )
 from qwb.scheme.model import Indicator, Scheme
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def interesting_numbers(ind: Indicator) -> list[Decimal]:
@@ -70,11 +67,11 @@ def field_value(ind: Indicator, f: InputField, rng: random.Random, quality: floa
             if v >= low:
                 choices.append(v)
             v += step
-        return _number(rng.choice(choices or [top]))
+        return number(rng.choice(choices or [top]))
     if isinstance(ind.rule, CompareRule):
         base = Decimal(rng.randint(50, 150))
-        return _number(base)
-    return _number(rng.choice(interesting_numbers(ind)))
+        return number(base)
+    return number(rng.choice(interesting_numbers(ind)))
 
 
 def simulate_unit(scheme: Scheme, unit_id: str, rng: random.Random, quality: float = 0.8,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from qwb.numtext import plain
 from qwb.rules import NO, YES, InputField, to_decimal, unit_factor
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -176,7 +177,7 @@ def _label_text(raw: Any) -> str:
     """A cell's value as label text: a spreadsheet stores a picked label "1" as the number 1.0."""
     if isinstance(raw, (int, float, Decimal)):
         try:
-            return format(to_decimal(raw).normalize(), "f")
+            return plain(to_decimal(raw))
         except (ValueError, ArithmeticError):
             pass
     return str(raw)
@@ -209,13 +210,12 @@ def _check_range(number: Decimal, field: InputField, raw: Any) -> Parsed:
     if (low is not None and number < low) or (high is not None and number > high):
         return Parsed(code="out-of-range", reason=f"“{display(raw)}”超出允许范围 {_range_text(field)}")
     if field.step and (number - (low or 0)) % field.step != 0:
-        return Parsed(code="off-step", reason=f"“{display(raw)}”应为 {field.step.normalize()} 的整数倍")
+        return Parsed(code="off-step", reason=f"“{display(raw)}”应为 {plain(field.step)} 的整数倍")
     return Parsed(number.normalize() + 0)
 
 
 def _range_text(field: InputField) -> str:
-    low = "" if field.minimum is None else format(field.minimum.normalize(), "f")
-    high = "" if field.maximum is None else format(field.maximum.normalize(), "f")
+    low, high = plain(field.minimum), plain(field.maximum)
     if low and high:
         return f"{low}～{high}"
     return f"≥{low}" if low else f"≤{high}"

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from qwb.consolidate import cell_order
-from qwb.report.base import STATUS, Column, Report, fit_width, header_row, page_setup, put, title_block, with_widths
+from qwb.report.base import STATUS, Column, Report, header_row, page_setup, title_block, with_widths
 from qwb.scheme.model import split_key
+from qwb.xlsx import fit_width, put
 
 SHEET = "原始数据"
 HEADER = 2
