@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from qwb.rules import VETO_FIELD, InputField, yesno_field
 from qwb.scheme.model import Indicator, Period, Scheme, Veto, entry_key
 
-KINDS = ("department", "unit")
-
 
 @dataclass(frozen=True)
 class Assignee:
