@@ -33,7 +33,7 @@ FONT_SIZE = 10
 #: the cell formats every producer starts from
 BASE_FORMAT = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"}
 
-A4 = 9
+A4, A3 = 9, 8
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}
 PAGE_NUMBERS = "&C第 &P 页，共 &N 页"
 
@@ -132,14 +132,14 @@ def sheet_ref(sheet: str, row: int, col: int, row_end: int | None = None, col_en
 
 
 def page_setup(ws: Any, landscape: bool = True, repeat: int | None = None, fit_height: int = 0,
-               footer: str = PAGE_NUMBERS) -> None:
-    """A4, fitted to one page wide (and ``fit_height`` pages high, 0: as many as it takes), row ``repeat``
-    (0-based) printed on every page, page numbers in the footer."""
+               footer: str = PAGE_NUMBERS, paper: int = A4) -> None:
+    """A4 (or ``paper``: 8 is A3), fitted to one page wide (and ``fit_height`` pages high, 0: as many as it
+    takes), row ``repeat`` (0-based) printed on every page, ``footer`` (page numbers; "" for none)."""
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.set_paper(A4)
+    ws.set_paper(paper)
     ws.set_margins(**MARGINS)
     if repeat is not None:
         ws.repeat_rows(repeat)
