@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from qwb.numtext import literal
+
 Value = Decimal | str | None
 
 
@@ -31,11 +33,6 @@ class Expr:
         return self.evaluate
 
 
-def decimal_literal(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return text[:-2] if text.endswith(".0") else text
-
-
 @dataclass(frozen=True)
 class Num(Expr):
     value: Decimal
@@ -48,8 +45,7 @@ class Num(Expr):
         return lambda env: value
 
     def formula(self, ref: Callable[[str], str]) -> str:
-        text = decimal_literal(self.value)
-        return f"({text})" if text.startswith("-") else text
+        return literal(self.value)
 
 
 @dataclass(frozen=True)

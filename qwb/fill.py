@@ -16,8 +16,15 @@ import openpyxl
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 
-ENTRY_SHEET = "填报"
-HEADER_SCAN_ROWS = 20
+from qwb.templates.names import (
+    ENTRY_SHEET,
+    HEADER_SCAN_ROWS,
+    KEY_HEADER,
+    PERSON_LABEL,
+    PHONE_LABEL,
+    SCORE_HEADER,
+    VALUE_HEADER,
+)
 
 
 class Text(str):
@@ -28,7 +35,7 @@ def header_map(ws: Any) -> tuple[int, dict[str, int]]:
     """The entry table's header row and {header: column} (1-based, as openpyxl counts)."""
     for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS):
         names = {str(c.value).strip(): c.column for c in row if c.value is not None}
-        if "编码" in names and "填报值" in names:
+        if KEY_HEADER in names and VALUE_HEADER in names:
             return row[0].row, names
     raise ValueError("no entry table header")
 
@@ -48,13 +55,13 @@ def fill(template: Path, out: Path, entries: dict[str, Any], date: Any = None, p
     header, cols = header_map(ws)
     written = 0
     for row in range(header + 1, ws.max_row + 1):
-        key = ws.cell(row, cols["编码"]).value
+        key = ws.cell(row, cols[KEY_HEADER]).value
         if key in entries:
-            set_value(ws.cell(row, cols["填报值"]), entries[key])
+            set_value(ws.cell(row, cols[VALUE_HEADER]), entries[key])
             written += 1
     if date is not None:
-        ws.cell(2, cols["填报值"]).value = date
-    for label, value in (("填报人", person), ("联系电话", phone)):
+        ws.cell(2, cols[VALUE_HEADER]).value = date
+    for label, value in ((PERSON_LABEL, person), (PHONE_LABEL, phone)):
         if value is not None:
             _next_to(ws, header, label, value)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -98,8 +105,8 @@ def read_scores(path: Path) -> dict[str, Any]:
     header, cols = header_map(ws)
     out = {}
     for row in range(header + 1, ws.max_row + 1):
-        key = ws.cell(row, cols["编码"]).value
-        score = ws.cell(row, cols["得分"]).value
+        key = ws.cell(row, cols[KEY_HEADER]).value
+        score = ws.cell(row, cols[SCORE_HEADER]).value
         if key:
             out[key] = score
     return out

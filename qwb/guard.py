@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from qwb.templates.names import ENTRY_SHEET, IDENTITY_SHEET
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -108,7 +110,7 @@ def _inspect_zip(source: Path | io.BytesIO, limits: Limits, suffix: str) -> Refu
 
 
 #: the sheets qwb parses; others are never loaded, so their extent does not matter
-WATCHED_SHEETS = ("填报", "_qwb")
+WATCHED_SHEETS = (ENTRY_SHEET, IDENTITY_SHEET)
 _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\s([^>]*)/?>")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _REL_TAG = re.compile(r"<Relationship\s([^>]*)/?>")
@@ -147,7 +149,7 @@ def _check_dimension(archive: zipfile.ZipFile, name: str, limits: Limits) -> Ref
     m = _DIMENSION.search(head)
     if not m:
         return None
-    col = 0
+    col = 0  # not xl_cell_to_rowcol: it reads a column of four or more letters as A, and a hostile file may say one
     for ch in m.group(1).decode():
         col = col * 26 + ord(ch) - 64
     rows = int(m.group(2))

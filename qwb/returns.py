@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils.datetime import from_excel
 from xlsxwriter.utility import xl_col_to_name
 
 from qwb.engine import Checked, ItemPlan, KeyIndex, check_entries, plan, score_unit
@@ -42,11 +43,20 @@ from qwb.keys import EntryKey
 from qwb.scheme.entries import item_inputs
 from qwb.scheme.model import Scheme
 from qwb.templates.layout import Assignee, assignees, template_keys
-from qwb.templates.writer import ENTRY_SHEET, IDENTITY_SHEET, TEMPLATE_FORMAT
+from qwb.templates.names import (
+    DATE_LABEL,
+    ENTRY_SHEET,
+    HEADER_SCAN_ROWS,
+    IDENTITY_SHEET,
+    KEY_HEADER,
+    SCORE_HEADER,
+    TEMPLATE_FORMAT,
+    VALUE_HEADER,
+    Identity,
+)
 from qwb.values import ErrorValue, display, is_blank
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
-HEADER_SCAN_ROWS = 30
 
 
 @dataclass
@@ -206,7 +216,7 @@ def special_cells(data: bytes, sheet: str, column: str) -> dict[str, CellXml]:
 def find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         names = {str(v).strip(): c for c, v in enumerate(row) if v is not None}
-        if "编码" in names and "填报值" in names:
+        if KEY_HEADER in names and VALUE_HEADER in names:
             return r, names
     return None
 
@@ -241,11 +251,11 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
     rows = sheets[ENTRY_SHEET]
     header = find_header(rows)
     if header is None:
-        return rf.reject(UnknownWorkbook, detail=f"“{ENTRY_SHEET}”表中找不到含“编码”和“填报值”的表头行。",
+        return rf.reject(UnknownWorkbook, detail=f"“{ENTRY_SHEET}”表中找不到含“{KEY_HEADER}”和“{VALUE_HEADER}”的表头行。",
                          sheet=ENTRY_SHEET)
     identity = _identity(sheets.get(IDENTITY_SHEET))
     try:
-        special = special_cells(data, ENTRY_SHEET, xl_col_to_name(header[1]["填报值"]))
+        special = special_cells(data, ENTRY_SHEET, xl_col_to_name(header[1][VALUE_HEADER]))
     except Exception:  # noqa: BLE001 - the values were readable; formulas then count as values
         special = {}
     _read_entries(rf, rows, *header, special=special, limits=limits)
@@ -269,16 +279,16 @@ def _identity(rows: list[list[Any]] | None) -> dict[str, str]:
 
 def _identify(rf: ReturnFile, identity: dict[str, str], scheme: Scheme, expect: Expectations,
               rows: list[list[Any]]) -> bool:
-    if identity.get("format") == TEMPLATE_FORMAT:
-        if identity.get("scheme") != scheme.id:
-            rf.reject(OtherScheme, other_name=identity.get("scheme_name") or identity.get("scheme"),
-                      other_id=identity.get("scheme"), scheme=scheme.id, sheet=IDENTITY_SHEET)
+    if identity.get(Identity.FORMAT) == TEMPLATE_FORMAT:
+        if identity.get(Identity.SCHEME) != scheme.id:
+            rf.reject(OtherScheme, other_name=identity.get(Identity.SCHEME_NAME) or identity.get(Identity.SCHEME),
+                      other_id=identity.get(Identity.SCHEME), scheme=scheme.id, sheet=IDENTITY_SHEET)
             return False
-        kind, assignee = identity.get("kind", ""), identity.get("assignee", "")
+        kind, assignee = identity.get(Identity.KIND, ""), identity.get(Identity.ASSIGNEE, "")
         if (kind, assignee) not in expect.assignees:
             rf.reject(UnknownWorkbook, detail=f"模板的填报单位“{assignee}”不在本方案中。", sheet=IDENTITY_SHEET)
             return False
-        if identity.get("fingerprint") != scheme.fingerprint():
+        if identity.get(Identity.FINGERPRINT) != scheme.fingerprint():
             rf.issues.append(ChangedScheme.new(file=rf.name, sheet=IDENTITY_SHEET))
         rf.kind, rf.assignee = kind, assignee
         return True
@@ -295,8 +305,8 @@ def _identify(rf: ReturnFile, identity: dict[str, str], scheme: Scheme, expect: 
 
 def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict[str, int],
                   special: dict[str, CellXml], limits: Limits = DEFAULT_LIMITS) -> None:
-    key_col, value_col = cols["编码"], cols["填报值"]
-    score_col = cols.get("得分")
+    key_col, value_col = cols[KEY_HEADER], cols[VALUE_HEADER]
+    score_col = cols.get(SCORE_HEADER)
     value_letter = xl_col_to_name(value_col)
     score_letter = xl_col_to_name(score_col) if score_col is not None else ""
     seen: dict[str, str] = {}
@@ -357,7 +367,7 @@ def _special_value(rf: ReturnFile, key: str, cell: str, value: Any, xml: CellXml
 def _filled_date(rows: list[list[Any]], identity: dict[str, str]) -> dt.date | None:
     for r in range(min(4, len(rows))):
         for c, v in enumerate(rows[r]):
-            if v == "填报日期":
+            if v == DATE_LABEL:
                 for value in rows[r][c + 1:]:
                     if value is not None:
                         return _as_date(value)
@@ -370,7 +380,7 @@ def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and 20000 < value < 80000:
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        return from_excel(int(value)).date()
     text = str(value).strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
     try:
         return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))

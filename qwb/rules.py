@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from qwb.expr import Binary, Call, Compare, Expr, Field, If, Num, Text, clamp
+from qwb.numtext import number, plain
 
 #: field names of the contract
 CHOICE, DIRECT, VALUE, CURRENT, BASELINE, COUNT = "选项", "得分", "数值", "本期", "基期", "次数"
@@ -146,10 +147,7 @@ def _dec(d: Decimal | None) -> Decimal:
     return d if d is not None else Decimal(0)
 
 
-def _plain(d: Decimal | None) -> int | float | None:
-    if d is None:
-        return None
-    return int(d) if d == d.to_integral_value() else float(d)
+_plain = number  # a Decimal as the number YAML holds (qwb.scheme imports it from here)
 
 
 @dataclass(frozen=True)
@@ -172,8 +170,7 @@ class Rule:
         return RULE_NAMES.get(self.type, self.type)
 
 
-def _n(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+_n = plain  # a Decimal as text (qwb.scheme imports it from here)
 
 
 def _with_unit(value: Decimal, unit: str) -> str:

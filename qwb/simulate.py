@@ -11,6 +11,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from qwb.numtext import number
 from qwb.rules import (
     NA_FIELD,
     NO,
@@ -25,10 +26,6 @@ from qwb.rules import (
 )
 from qwb.scheme.entries import entries
 from qwb.scheme.model import Indicator, Scheme
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def interesting_numbers(ind: Indicator) -> list[Decimal]:
@@ -71,11 +68,11 @@ def field_value(ind: Indicator, f: InputField, rng: random.Random, quality: floa
             if v >= low:
                 choices.append(v)
             v += step
-        return _number(rng.choice(choices or [top]))
+        return number(rng.choice(choices or [top]))
     if isinstance(ind.rule, CompareRule):
-        return _number(_in_range(Decimal(rng.randint(50, 150)) * unit_factor(f.unit), f))
+        return number(_in_range(Decimal(rng.randint(50, 150)) * unit_factor(f.unit), f))
     inside = [v for v in interesting_numbers(ind) if _in_range(v, f) == v]
-    return _number(rng.choice(inside or [_in_range(Decimal(0), f)]))
+    return number(rng.choice(inside or [_in_range(Decimal(0), f)]))
 
 
 def _in_range(value: Decimal, f: InputField) -> Decimal:

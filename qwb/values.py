@@ -26,6 +26,7 @@ from qwb.issues import (
     OffStep,
     OutOfRange,
 )
+from qwb.numtext import plain
 from qwb.rules import NO, YES, InputField, to_decimal, unit_factor
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -202,7 +203,7 @@ def _label_text(raw: Any) -> str:
     """A cell's value as label text: a spreadsheet stores a picked label "1" as the number 1.0."""
     if isinstance(raw, (int, float, Decimal)):
         try:
-            return format(to_decimal(raw).normalize(), "f")
+            return plain(to_decimal(raw))
         except (ValueError, ArithmeticError):
             pass
     return str(raw)
@@ -235,7 +236,7 @@ def _check_range(number: Decimal, field: InputField, raw: Any) -> Parsed:
     if (low is not None and number < low) or (high is not None and number > high):
         return Parsed(problem=OutOfRange, reason=_out_of_range(number, field, raw))
     if field.step and (number - (low or 0)) % field.step != 0:
-        return Parsed(problem=OffStep, reason=f"“{display(raw)}”应为 {field.step.normalize()} 的整数倍")
+        return Parsed(problem=OffStep, reason=f"“{display(raw)}”应为 {plain(field.step)} 的整数倍")
     return Parsed(number.normalize() + 0)
 
 
@@ -250,8 +251,8 @@ def _range_text(field: InputField) -> str:
 def _in_unit(stored: Decimal, unit: str) -> str:
     """A stored value written in its field's unit: 65 in a % cell is 6500%."""
     if unit in ("%", "‰"):
-        return f"{format((stored / unit_factor(unit)).normalize(), 'f')}{unit}"
-    return format(stored.normalize(), "f")
+        return f"{plain(stored / unit_factor(unit))}{unit}"
+    return plain(stored)
 
 
 def _out_of_range(number: Decimal, field: InputField, raw: Any) -> str:
@@ -264,5 +265,5 @@ def _out_of_range(number: Decimal, field: InputField, raw: Any) -> str:
     meant = number * unit_factor(field.unit)
     if stored_number and (field.minimum is None or meant >= field.minimum) and (
             field.maximum is None or meant <= field.maximum):
-        reason += f"；是否少了 {field.unit}？应填 {format(number.normalize(), 'f')}{field.unit}"
+        reason += f"；是否少了 {field.unit}？应填 {plain(number)}{field.unit}"
     return reason

@@ -14,15 +14,11 @@ import io
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from qwb import __version__
 from qwb.files import OutputError, write_atomic
 from qwb.report import compare, departments, matrix, problems, ranking, raw, scheme_sheet, submissions
 from qwb.report.base import Report
-
-WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False, "nan_inf_to_errors": False}
+from qwb.xlsx import new_workbook
 
 
 def build_report(c: Any, out: Path) -> bytes:
@@ -32,7 +28,7 @@ def build_report(c: Any, out: Path) -> bytes:
 
 def _build(c: Any, out: Path) -> tuple[bytes, Report]:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook = new_workbook(buffer)
     r = Report(c, workbook, Path(out))
     workbook.set_properties({
         "title": f"{r.heading}结果",

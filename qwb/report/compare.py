@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
-from qwb.report.base import Column, Report, header_row, merge, page_setup, put, title_block
+from qwb.report.base import Column, Report, header_row, page_setup, title_block
+from qwb.xlsx import merge_text, put
 
 SHEET = "自评与核查"
 SUMMARY_COLUMNS = [Column("被考核单位", 14), Column("自评总分", 9), Column("核查总分", 9), Column("差值", 8),
@@ -40,7 +40,7 @@ def write(r: Report) -> None:
         row += 1
     _highlight(r, ws, HEADER + 1, row - 1, 3)
     detail = row + 2
-    merge(ws, detail - 1, 0, detail - 1, 3, "逐项对比", st.get(bold=True, font_size=11))
+    merge_text(ws, detail - 1, 0, detail - 1, 3, "逐项对比", st.get(bold=True, font_size=11))
     header_row(r, ws, detail, DETAIL_COLUMNS)
     last = _detail(r, ws, detail + 1)
     ws.autofilter(detail, 0, max(last, detail + 1), len(DETAIL_COLUMNS) - 1)
@@ -58,17 +58,13 @@ def _detail(r: Report, ws: Any, first: int) -> int:
         put(ws, row, 0, r.scheme.unit_name(x.unit), st.cell())
         put(ws, row, 1, x.indicator, st.cell(align="center"))
         put(ws, row, 2, float(ind.points), st.cell(num_format="0.##"))
-        put(ws, row, 3, _n(x.self_score), st.cell(num_format="0.00##"))
-        put(ws, row, 4, _n(x.verified_score), st.cell(num_format="0.00##"))
-        put(ws, row, 5, _n(x.difference), st.cell(num_format="+0.00##;-0.00##;0"))
+        put(ws, row, 3, float(x.self_score), st.cell(num_format="0.00##"))
+        put(ws, row, 4, float(x.verified_score), st.cell(num_format="0.00##"))
+        put(ws, row, 5, float(x.difference), st.cell(num_format="+0.00##;-0.00##;0"))
         put(ws, row, 6, ind.title, st.cell())
         row += 1
     _highlight(r, ws, first, row - 1, 5)
     return row - 1
-
-
-def _n(value: Decimal) -> float:
-    return float(value)
 
 
 def _highlight(r: Report, ws: Any, first: int, last: int, col: int) -> None:

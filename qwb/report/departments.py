@@ -20,17 +20,15 @@ from qwb.report.base import (
     Column,
     Report,
     chart_font,
-    fit_width,
     header_row,
     page_setup,
-    put,
-    sheet_ref,
     title_block,
     with_widths,
 )
 from qwb.returns import Expectations
 from qwb.submissions import latest_first_order
 from qwb.values import is_blank
+from qwb.xlsx import fit_width, pixels, put, sheet_ref
 
 SHEET, SCORE_SHEET = "部门", "部门得分"
 HEADER = 2
@@ -224,7 +222,7 @@ def _chart(r: Report, ws: Any, rows: list[Assignment], col: dict[str, int], last
     chart.set_y_axis({"reverse": True, "num_font": chart_font(9), "major_tick_mark": "none"})
     chart.set_legend({"none": True})
     chart.set_chartarea({"border": {"color": "#D9D9D9"}})
-    width = sum(int(c.width * 7 + 5) for c in SINGLE_COLUMNS[:9])
+    width = sum(pixels(c.width) for c in SINGLE_COLUMNS[:9])
     height = max(240, 26 * len(rated) + 90)
     chart.set_size({"width": width, "height": height})
     at = last_row + 2

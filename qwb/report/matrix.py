@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from typing import Any
 
-from qwb.report.base import HEAT, NA_FILL, Report, merge, page_setup, put, title_block
+from qwb.report.base import HEAT, NA_FILL, Report, page_setup, title_block
 from qwb.rules import DeductRule
+from qwb.xlsx import merge_text, put, row_height
 
 SHEET = "指标得分"
 CATEGORY_ROW, ID_ROW, TITLE_ROW, FULL_ROW = 2, 3, 4, 5
 FIRST = FULL_ROW + 1
 LEFT = ["名次", "被考核单位", "总分"]
 ITEM_WIDTH = 7
+#: the indicator titles above the columns: small type, at most this tall (a longer title is cut)
+TITLE_SIZE, TITLE_MAX_HEIGHT = 8, 170
 NA_TEXT = "缺项"
 
 
@@ -45,27 +47,26 @@ def _headers(r: Report, ws: Any, first_item: int) -> None:
     st = r.styles
     head = st.header()
     for col, name in enumerate(LEFT):
-        merge(ws, CATEGORY_ROW, col, TITLE_ROW, col, name, head)
+        merge_text(ws, CATEGORY_ROW, col, TITLE_ROW, col, name, head)
         ws.set_column(col, col, 5 if col == 0 else (13 if col == 1 else 8))
     indicators = r.scheme.indicators
     start = 0
     for k in range(1, len(indicators) + 1):  # one merged 类别 cell per run of items under the same top category
         top = indicators[start].path[0] if indicators[start].path else ""
         if k == len(indicators) or (indicators[k].path[0] if indicators[k].path else "") != top:
-            merge(ws, CATEGORY_ROW, first_item + start, CATEGORY_ROW, first_item + k - 1, top or "（未分类）", head)
+            merge_text(ws, CATEGORY_ROW, first_item + start, CATEGORY_ROW, first_item + k - 1, top or "（未分类）", head)
             start = k
-    small = st.header(font_size=8, valign="top")
-    longest = 0
+    small = st.header(font_size=TITLE_SIZE, valign="top")
     for k, ind in enumerate(indicators):
         col = first_item + k
         ws.set_column(col, col, ITEM_WIDTH)
         ws.write_string(ID_ROW, col, ind.id, st.header())
         ws.write_string(TITLE_ROW, col, ind.title, small)
-        longest = max(longest, len(ind.title))
     ws.set_row(CATEGORY_ROW, 30)
-    ws.set_row(TITLE_ROW, min(12 * math.ceil(longest / 4) + 8, 170))
+    height = row_height([(ind.title, ITEM_WIDTH) for ind in indicators], TITLE_SIZE)
+    ws.set_row(TITLE_ROW, min(height, TITLE_MAX_HEIGHT))
     full = st.cell(bold=True, bg_color="#DDEBF7", num_format="0.##")
-    merge(ws, FULL_ROW, 0, FULL_ROW, 1, "满分", st.cell(bold=True, bg_color="#DDEBF7", align="center"))
+    merge_text(ws, FULL_ROW, 0, FULL_ROW, 1, "满分", st.cell(bold=True, bg_color="#DDEBF7", align="center"))
     put(ws, FULL_ROW, 2, float(r.scheme.scale), full)
     for k, ind in enumerate(indicators):
         if ind.role == "deduction":

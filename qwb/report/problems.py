@@ -17,15 +17,13 @@ from qwb.report.base import (
     WARNING_COLOR,
     Column,
     Report,
-    fit_rows,
-    fit_width,
     header_row,
     page_setup,
-    put,
     title_block,
     with_widths,
 )
-from qwb.templates.writer import ENTRY_SHEET, IDENTITY_SHEET
+from qwb.templates.names import ENTRY_SHEET, IDENTITY_SHEET
+from qwb.xlsx import fit_row, fit_width, put, quoted
 
 SHEET = "校验问题"
 HEADER = 2
@@ -55,7 +53,7 @@ def link_target(r: Report, name: str, sheet: str = "", cell: str = "") -> str | 
         return None
     target = f"external:{relative}"
     if sheet in KNOWN_SHEETS and cell.isalnum() and cell.isascii():
-        target += f"#'{sheet}'!{cell}"
+        target += f"#{quoted(sheet)}!{cell}"
     return target
 
 
@@ -70,7 +68,7 @@ def write(r: Report) -> None:
     header_row(r, ws, HEADER, with_widths(COLUMNS, **{"文件（点击打开）": file_width}))
     for n, issue in enumerate(issues):
         _row(r, ws, FIRST + n, n + 1, issue)
-        fit_rows(ws, FIRST + n, [(issue.message, COLUMNS[COL["说明"]].width)])
+        fit_row(ws, FIRST + n, [(issue.message, COLUMNS[COL["说明"]].width)])
     last_row = FIRST + max(len(issues), 1) - 1
     if not issues:
         put(ws, FIRST, COL["说明"], "未发现问题。", r.styles.cell())

@@ -7,19 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from qwb.report.base import (
-    CHART_FONT,
-    Column,
-    Report,
-    chart_font,
-    header_row,
-    merge,
-    page_setup,
-    points_text,
-    put,
-    sheet_ref,
-    title_block,
-)
+from qwb import numtext
+from qwb.report.base import CHART_FONT, Column, Report, chart_font, header_row, page_setup, title_block
+from qwb.xlsx import merge_text, pixels, put, sheet_ref
 
 SHEET = "总排名"
 HEADER = 2  # 0-based row of the table's header
@@ -66,8 +56,8 @@ def categories(r: Report) -> list[str]:
     return list(dict.fromkeys(i.path[0] if i.path else "" for i in r.scheme.base_indicators))
 
 
-def category_label(category: str, points: Decimal, between: str = "") -> str:
-    return f"{category or '（未分类）'}{between}（{points_text(points)}分）"
+def category_label(category: str, value: Decimal, between: str = "") -> str:
+    return f"{category or '（未分类）'}{between}（{numtext.points(value)}）"
 
 
 def category_points(r: Report) -> dict[str, Decimal]:
@@ -105,13 +95,13 @@ def write(r: Report) -> None:
 
 def _subtitle(r: Report) -> str:
     s = r.scheme
-    parts = [f"基本分折算为 {points_text(s.scale)} 分"]
+    parts = [f"基本分折算为 {numtext.plain(s.scale)} 分"]
     if s.bonus_cap is not None:
-        parts.append(f"加分最多 {points_text(s.bonus_cap)} 分")
+        parts.append(f"加分最多 {numtext.plain(s.bonus_cap)} 分")
     if s.deduction_cap is not None:
-        parts.append(f"扣分最多 {points_text(s.deduction_cap)} 分")
+        parts.append(f"扣分最多 {numtext.plain(s.deduction_cap)} 分")
     if s.grades:
-        bands = "，".join(f"{g.name} ≥{points_text(g.min)}" if g.min > 0 else g.name for g in s.grades)
+        bands = "，".join(f"{g.name} ≥{numtext.plain(g.min)}" if g.min > 0 else g.name for g in s.grades)
         parts.append(f"等次：{bands}")
     if s.veto_grade:
         parts.append(f"一票否决为 {s.veto_grade}")
@@ -153,10 +143,10 @@ def _table(r: Report, ws: Any, layout: Layout) -> None:
 
 def _notes(r: Report, ws: Any, layout: Layout) -> None:
     s = r.scheme
-    text = (f"折算基本分 = 基本分实得 × {points_text(s.scale)} ÷ 参评满分（标为合理缺项的指标不计入参评满分）；"
+    text = (f"折算基本分 = 基本分实得 × {numtext.plain(s.scale)} ÷ 参评满分（标为合理缺项的指标不计入参评满分）；"
             f"总分 = 折算基本分 + 加分 − 扣分，四舍五入保留 {s.decimals} 位小数；名次按总分从高到低，同分同名次。"
             "分类得分为各一级指标下基本分实得之和（未折算）。")
-    merge(ws, layout.note_row, 0, layout.note_row, layout.last_col, text,
+    merge_text(ws, layout.note_row, 0, layout.note_row, layout.last_col, text,
                    r.styles.get(text_wrap=True, font_size=9, font_color="#595959", valign="top"))
     ws.set_row(layout.note_row, 30)
 
@@ -167,7 +157,7 @@ def _distribution(r: Report, ws: Any, layout: Layout) -> int:
     row = layout.dist_row
     ws.write_string(row - 1, 0, "等次分布", st.get(bold=True, font_size=11))
     ws.write_string(row, 1, "等次", st.header())
-    merge(ws, row, 2, row, 4, "分数线", st.header())
+    merge_text(ws, row, 2, row, 4, "分数线", st.header())
     ws.write_string(row, 5, "单位数", st.header())
     ws.write_string(row, 6, "占比", st.header())
     units = r.c.result.units
@@ -175,12 +165,12 @@ def _distribution(r: Report, ws: Any, layout: Layout) -> int:
     for i, g in enumerate(grades):
         count = sum(1 for u in units if u.grade == g.name)
         upper = grades[i - 1].min if i else None
-        band = f"≥{points_text(g.min)}" + (f" 且 <{points_text(upper)}" if upper is not None else "")
+        band = f"≥{numtext.plain(g.min)}" + (f" 且 <{numtext.plain(upper)}" if upper is not None else "")
         if r.scheme.veto_grade == g.name:
             band += "，或一票否决"
         fill, _bar = r.grade_fills.get(g.name, ("#FFFFFF", ""))
         put(ws, row + 1 + i, 1, g.name, st.cell(align="center", bold=True, bg_color=fill))
-        merge(ws, row + 1 + i, 2, row + 1 + i, 4, band, st.cell())
+        merge_text(ws, row + 1 + i, 2, row + 1 + i, 4, band, st.cell())
         put(ws, row + 1 + i, 5, count, st.cell(align="center"))
         put(ws, row + 1 + i, 6, count / len(units) if units else 0, st.cell(num_format="0%", align="center"))
     return row + len(grades)
@@ -197,7 +187,7 @@ def _threshold_data(r: Report, ws: Any, layout: Layout) -> list[tuple[int, str, 
     for k, g in enumerate(lines):
         col = layout.data_col + k
         ws.set_column(col, col, 11)
-        ws.write_string(HEADER, col, f"{g.name}（{points_text(g.min)}分）", st.header())
+        ws.write_string(HEADER, col, f"{g.name}（{numtext.points(g.min)}）", st.header())
         for i in range(layout.n):
             ws.write_number(FIRST + i, col, float(g.min), st.cell(font_color="#7F7F7F"))
         out.append((col, g.name, r.grade_fills.get(g.name, ("", "#7F7F7F"))[1]))
@@ -206,7 +196,7 @@ def _threshold_data(r: Report, ws: Any, layout: Layout) -> list[tuple[int, str, 
 
 def _widths_px(layout: Layout) -> int:
     widths = [c.width for c in COLUMNS] + [CATEGORY_WIDTH] * len(layout.categories)
-    return sum(int(w * 7 + 5) for w in widths)
+    return sum(pixels(w) for w in widths)
 
 
 def _charts(r: Report, ws: Any, layout: Layout) -> int:
@@ -369,14 +359,14 @@ def _single_unit(r: Report, ws: Any, layout: Layout) -> int:
     row = (layout.dist_row + len(r.scheme.grades) + 3) if r.scheme.grades else layout.note_row + 3
     ws.write_string(row - 1, 0, "分类得分", st.get(bold=True, font_size=11))
     heads = ("类别", "参评满分", "得分", "得分率")
-    merge(ws, row, 0, row, 1, heads[0], st.header())
+    merge_text(ws, row, 0, row, 1, heads[0], st.header())
     for k, name in enumerate(heads[1:]):
         ws.write_string(row, 2 + k, name, st.header())
     active = _category_active_points(r, unit)
     cats = layout.categories
     for i, cat in enumerate(cats):
         got, full = unit.categories.get(cat, Decimal(0)), active.get(cat, Decimal(0))
-        merge(ws, row + 1 + i, 0, row + 1 + i, 1, cat or "（未分类）", st.cell())
+        merge_text(ws, row + 1 + i, 0, row + 1 + i, 1, cat or "（未分类）", st.cell())
         put(ws, row + 1 + i, 2, float(full), st.cell(num_format="0.##"))
         put(ws, row + 1 + i, 3, r.num(got), st.number(r.decimals))
         put(ws, row + 1 + i, 4, float(got / full) if full else None, st.cell(num_format="0.0%"))

@@ -9,7 +9,8 @@ from typing import Any
 
 from qwb.issues import cell_order
 from qwb.keys import BLANK_KEY, EntryKey
-from qwb.report.base import STATUS, Column, Report, fit_width, header_row, page_setup, put, title_block, with_widths
+from qwb.report.base import STATUS, Column, Report, header_row, page_setup, title_block, with_widths
+from qwb.xlsx import fit_width, put
 
 SHEET = "原始数据"
 HEADER = 2

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from qwb.report.base import ROLE, Column, Report, header_row, merge, page_setup, points_text, put, title_block
+from qwb.numtext import plain
+from qwb.report.base import ROLE, Column, Report, header_row, page_setup, title_block
 from qwb.rules import RULE_NAMES
+from qwb.xlsx import merge_text, put, row_height
 
 SHEET = "方案"
 COLUMNS = [
@@ -15,17 +17,19 @@ COLUMNS = [
     Column("时间节点", 9),
 ]
 COL = {c.name: i for i, c in enumerate(COLUMNS)}
+#: column units taken by one level of a cell's indent (generously)
+INDENT_WIDTH = 3
 
 
 def facts(r: Report) -> list[tuple[str, str]]:
     s = r.scheme
-    grades = "；".join(f"{g.name}：{'≥' + points_text(g.min) if g.min > 0 else '其余'}" for g in s.grades)
+    grades = "；".join(f"{g.name}：{'≥' + plain(g.min) if g.min > 0 else '其余'}" for g in s.grades)
     period = f"{s.period_start} 至 {s.period_end}" if s.period_start and s.period_end else f"{s.year} 年度"
     rows = [
         ("方案", f"{s.name}（{s.id}）"), ("发布单位", s.issuer), ("考核期", period),
-        ("基本分", f"满分 {points_text(s.scale)} 分；合理缺项按参评满分折算"),
-        ("加分上限", f"{points_text(s.bonus_cap)} 分" if s.bonus_cap is not None else "不设上限"),
-        ("扣分上限", f"{points_text(s.deduction_cap)} 分" if s.deduction_cap is not None else "不设上限"),
+        ("基本分", f"满分 {plain(s.scale)} 分；合理缺项按参评满分折算"),
+        ("加分上限", f"{plain(s.bonus_cap)} 分" if s.bonus_cap is not None else "不设上限"),
+        ("扣分上限", f"{plain(s.deduction_cap)} 分" if s.deduction_cap is not None else "不设上限"),
         ("总分小数位", f"{s.decimals} 位，四舍五入"), ("等次", grades or "不分等次"),
         ("一票否决", "；".join(f"{v.id} {v.title}" for v in s.vetoes) + (f"（等次为 {s.veto_grade}）" if s.veto_grade else "")
          if s.vetoes else "无"),
@@ -49,8 +53,8 @@ def write(r: Report) -> None:
     title_block(r, ws, f"{r.heading}方案", "本表由方案文件生成，供核对计分依据。", last_col + 1)
     row = 2
     for label, text in facts(r):
-        merge(ws, row, 0, row, 0, label, st.cell(bold=True, bg_color="#F2F2F2"))
-        merge(ws, row, 1, row, last_col, text, st.cell(text_wrap=True))
+        merge_text(ws, row, 0, row, 0, label, st.cell(bold=True, bg_color="#F2F2F2"))
+        merge_text(ws, row, 1, row, last_col, text, st.cell(text_wrap=True))
         row += 1
     row += 1
     header_row(r, ws, row, COLUMNS)
@@ -58,11 +62,11 @@ def write(r: Report) -> None:
     row = _tree(r, ws, row + 1)
     if r.scheme.assumptions:
         row += 1
-        merge(ws, row, 0, row, last_col, "编码说明（方案原文未写明之处的处理）", st.get(bold=True, font_size=11))
+        merge_text(ws, row, 0, row, last_col, "编码说明（方案原文未写明之处的处理）", st.get(bold=True, font_size=11))
         for n, text in enumerate(r.scheme.assumptions, start=1):
             row += 1
-            merge(ws, row, 0, row, last_col, f"{n}. {text}", st.get(text_wrap=True, font_size=9, valign="top"))
-            ws.set_row(row, 13.5 * text_lines(text, 110) + 3)
+            merge_text(ws, row, 0, row, last_col, f"{n}. {text}", st.get(text_wrap=True, font_size=9, valign="top"))
+            ws.set_row(row, row_height([(f"{n}. {text}", sum(c.width for c in COLUMNS))], size=9))
     ws.freeze_panes(header + 1, 0)
     page_setup(r, ws, repeat=header, last_row=row, last_col=last_col)
 
@@ -108,23 +112,21 @@ def _item_row(r: Report, ws: Any, row: int, ind: Any, depth: int) -> None:
     st = r.styles
     wrap = st.cell(text_wrap=True, valign="top")
     cell = st.cell(valign="top")
+    cooperating = "、".join(s.department_name(d) for d in ind.cooperating)
+    periods = "、".join(p.name for p in s.periods_of(ind))
     put(ws, row, COL["指标编号"], ind.id, st.cell(align="center", valign="top"))
     put(ws, row, COL["类别 / 指标"], ind.title, st.cell(text_wrap=True, valign="top", indent=depth))
     put(ws, row, COL["分值"], float(ind.points), st.cell(num_format="0.##", valign="top"))
     put(ws, row, COL["类型"], ROLE.get(ind.role, ind.role), cell)
     put(ws, row, COL["评价部门"], s.department_name(ind.department), wrap)
-    put(ws, row, COL["配合单位"], "、".join(s.department_name(d) for d in ind.cooperating), wrap)
+    put(ws, row, COL["配合单位"], cooperating, wrap)
     put(ws, row, COL["计分规则"], RULE_NAMES.get(ind.rule.type, ind.rule.type), cell)
     put(ws, row, COL["计分方法"], ind.rule.describe(ind.points), wrap)
     put(ws, row, COL["考核要点"], ind.content, wrap)
     put(ws, row, COL["合理缺项"], "允许" if ind.na_allowed else "", st.cell(align="center", valign="top"))
-    put(ws, row, COL["时间节点"], "、".join(p.name for p in s.periods_of(ind)), wrap)
-    lines = max(text_lines(ind.content, 26), text_lines(ind.rule.describe(ind.points), 17),
-                text_lines(ind.title, 14), 1)
-    ws.set_row(row, min(13.5 * lines + 3, 400))
-
-
-def text_lines(text: str, per_line: int) -> int:
-    """How many lines wrapped text takes in a column holding ``per_line`` Chinese characters."""
-    width = per_line * 2
-    return sum(max(1, -(-sum(1 if ord(ch) < 128 else 2 for ch in part) // width)) for part in text.split("\n"))
+    put(ws, row, COL["时间节点"], periods, wrap)
+    wrapped = [(ind.content, COL["考核要点"]), (ind.rule.describe(ind.points), COL["计分方法"]),
+               (ind.title, COL["类别 / 指标"]), (s.department_name(ind.department), COL["评价部门"]),
+               (cooperating, COL["配合单位"]), (periods, COL["时间节点"])]
+    indent = {COL["类别 / 指标"]: INDENT_WIDTH * depth}
+    ws.set_row(row, row_height((text, COLUMNS[col].width - indent.get(col, 0)) for text, col in wrapped))

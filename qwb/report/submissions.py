@@ -11,16 +11,14 @@ from qwb.report.base import (
     WARNING_COLOR,
     Column,
     Report,
-    fit_rows,
-    fit_width,
     header_row,
     page_setup,
-    put,
     title_block,
     with_widths,
 )
 from qwb.report.departments import Assignment, assignments
 from qwb.report.problems import link_target
+from qwb.xlsx import fit_row, fit_width, put
 
 SHEET = "提交情况"
 HEADER = 2
@@ -90,7 +88,7 @@ def _file_row(r: Report, ws: Any, row: int, rf: Any, kind: str, name: str) -> No
     put(ws, row, COL["读取行数"], rf.rows_read, st.cell(align="center"))
     put(ws, row, COL["SHA-256"], rf.sha256, st.cell(font_size=8, font_color="#7F7F7F"))
     put(ws, row, COL["说明"], _note(rf), st.cell(text_wrap=True))
-    fit_rows(ws, row, [(_note(rf), COLUMNS[COL["说明"]].width)])
+    fit_row(ws, row, [(_note(rf), COLUMNS[COL["说明"]].width)])
 
 
 def _note(rf: Any) -> str:

@@ -6,8 +6,7 @@ MAX, N, ISNUMBER, IFERROR, VALUE, SUBSTITUTE, SUMIFS, COUNTIF, ROUND.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from qwb.numtext import plain
 from qwb.rules import NA_FIELD, YES, InputField, score_expression
 from qwb.scheme.model import Indicator
 
@@ -43,9 +42,9 @@ def ready_condition(fields: list[InputField], cells: dict[str, str]) -> str:
         else:
             tests.append(f"ISNUMBER({stored_value(f, cell)})")
             if f.minimum is not None:
-                tests.append(f"{cell}>={f.minimum.normalize():f}")
+                tests.append(f"{cell}>={plain(f.minimum)}")
             if f.maximum is not None:
-                tests.append(f"{cell}<={f.maximum.normalize():f}")
+                tests.append(f"{cell}<={plain(f.maximum)}")
     if not tests:
         return "TRUE"
     return tests[0] if len(tests) == 1 else "AND(" + ",".join(tests) + ")"
@@ -88,5 +87,3 @@ def grade_formula(total: str, grades: list[tuple[str, str]], veto: str | None, v
         expr = f'IF({veto},"{veto_grade}",{expr})'
     return "=" + expr
 
-
-Ref = Callable[[str], str]

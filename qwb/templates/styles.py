@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-FONT = "宋体"
+from qwb.xlsx import Formats
+
 INPUT_FILL = "#FFF2CC"
 SCORE_FILL = "#E2EFDA"
 HEADER_FILL = "#1F4E78"
@@ -14,19 +15,8 @@ KEY_COLOR = "#7F7F7F"
 NUMBER_FORMATS = {"%": "0.00%", "‰": "@", "count": "0", "score": "0.0#", "": "General"}
 
 
-class Styles:
-    """Creates each xlsxwriter format once per workbook."""
-
-    def __init__(self, workbook: Any):
-        self.workbook = workbook
-        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
-
-    def get(self, **props: Any) -> Any:
-        props = {"font_name": FONT, "font_size": 10, "valign": "vcenter", **props}
-        key = tuple(sorted(props.items()))
-        if key not in self._cache:
-            self._cache[key] = self.workbook.add_format(props)
-        return self._cache[key]
+class Styles(Formats):
+    """The templates' named formats, each created once per workbook."""
 
     def title(self) -> Any:
         return self.get(bold=True, font_size=14)

@@ -4,33 +4,50 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from qwb import __version__
-from qwb.rules import NA_FIELD, YES, InputField, _plain
+from qwb.numtext import number, plain
+from qwb.rules import NA_FIELD, YES
 from qwb.scheme.model import Indicator, Scheme, Veto
 from qwb.templates.formulas import aggregate_formula, grade_formula, item_score_formula
 from qwb.templates.layout import Assignee, EntryRow, entry_rows, file_name
+from qwb.templates.names import (
+    DATE_LABEL,
+    ENTRY_SHEET,
+    EVIDENCE_SHEET,
+    FIELD_HEADER,
+    FILLER_LABEL,
+    IDENTITY_SHEET,
+    KEY_HEADER,
+    LIST_SHEET,
+    PERSON_LABEL,
+    PHONE_LABEL,
+    README_SHEET,
+    REPORT_SHEET,
+    SCORE_HEADER,
+    SUMMARY_SHEET,
+    TEMPLATE_FORMAT,
+    VALUE_HEADER,
+    Identity,
+)
 from qwb.templates.styles import NUMBER_FORMATS, Styles
+from qwb.xlsx import merge_text, new_workbook, page_setup, quoted, row_height
 
-ENTRY_SHEET, IDENTITY_SHEET, LIST_SHEET = "填报", "_qwb", "_lists"
-SUMMARY_SHEET, EVIDENCE_SHEET, REPORT_SHEET, README_SHEET = "汇总", "印证材料", "自评报告", "说明"
 HEADER_ROW = 4  # 0-based: the entry table's header row (row 5 in Excel)
-TEMPLATE_FORMAT = "qwb-template/1"
 
 #: the entry table's columns: (header, width); 编码 填报项 填报值 得分 are the contract's
 COLUMNS = [
     ("序号", 5), ("被考核单位", 10), ("类别", 12), ("指标编号", 7), ("指标名称", 18), ("考核要点", 42),
-    ("分值", 6), ("时间节点", 8), ("填报项", 10), ("计量单位", 7), ("填报值", 13), ("得分", 8),
-    ("说明/依据", 24), ("印证材料", 20), ("编码", 24),
+    ("分值", 6), ("时间节点", 8), (FIELD_HEADER, 10), ("计量单位", 7), (VALUE_HEADER, 13), (SCORE_HEADER, 8),
+    ("说明/依据", 24), ("印证材料", 20), (KEY_HEADER, 24),
 ]
 COL = {name: i for i, (name, _w) in enumerate(COLUMNS)}
-HEADER_FIELDS = ("填报单位", "填报人", "联系电话", "填报日期")
+#: the 汇总 sheet: one row per indicator from SUMMARY_FIRST, its aggregated score in SUMMARY_SCORE_COL
+SUMMARY_FIRST, SUMMARY_SCORE_COL = 3, 6
 DEFAULT_OUTLINE = ["一、基本情况", "二、主要工作及成效", "三、存在的问题", "四、下一步工作打算"]
 
 
@@ -38,8 +55,7 @@ def build_workbook(scheme: Scheme, assignee: Assignee, password: str | None = No
                    values: dict[str, Any] | None = None) -> bytes:
     """The template as .xlsx bytes; ``values`` pre-fills 填报值 cells (simulated returns, benchmarks)."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
+    workbook = new_workbook(buffer)
     workbook.set_properties({
         "title": file_name(scheme, assignee).removesuffix(".xlsx"),
         "author": scheme.issuer or "qwb",
@@ -98,39 +114,39 @@ class TemplateWriter:
         st, s = self.styles, self.scheme
         for i, (_name, width) in enumerate(COLUMNS):
             ws.set_column(i, i, width)
-        ws.set_column(COL["编码"], COL["编码"], 24, None, {"level": 0})
+        ws.set_column(COL[KEY_HEADER], COL[KEY_HEADER], 24, None, {"level": 0})
         kind = "自评填报表" if self.is_unit else "填报表"
-        ws.merge_range(0, 0, 0, COL["得分"], f"{s.name}（{s.year}年度）{kind} — {self.assignee.name}", st.title())
+        merge_text(ws, 0, 0, 0, COL[SCORE_HEADER], f"{s.name}（{s.year}年度）{kind} — {self.assignee.name}", st.title())
         ws.set_row(0, 24)
         self.write_header_block(ws)
-        ws.merge_range(2, 0, 2, COL["编码"],
-                       "只在黄色单元格中填写；得分随填写自动计算。请勿修改、删除或插入行，请勿改动“编码”列。"
-                       "百分比直接输入如 95%；千分比输入如 0.6‰。", st.get(font_color="#C00000"))
+        merge_text(ws, 2, 0, 2, COL[KEY_HEADER],
+                   f"只在黄色单元格中填写；得分随填写自动计算。请勿修改、删除或插入行，请勿改动“{KEY_HEADER}”列。"
+                   "百分比直接输入如 95%；千分比输入如 0.6‰。", st.get(font_color="#C00000"))
         for col, (name, _w) in enumerate(COLUMNS):
-            ws.write(HEADER_ROW, col, name, st.header())
+            ws.write_string(HEADER_ROW, col, name, st.header())
         ws.set_row(HEADER_ROW, 22)
         self.write_entries(ws)
         last = HEADER_ROW + max(len(self.rows), 1)
-        ws.autofilter(HEADER_ROW, 0, last, COL["编码"])
+        ws.autofilter(HEADER_ROW, 0, last, COL[KEY_HEADER])
         ws.freeze_panes(HEADER_ROW + 1, 0)
-        self.page_setup(ws, repeat=HEADER_ROW)
+        page_setup(ws, repeat=HEADER_ROW)
         ws.print_area(0, 0, last, COL["印证材料"])
         ws.protect(self.password, {"autofilter": True, "sort": True, "format_columns": True,
                                    "format_rows": True})
 
     def write_header_block(self, ws: Any) -> None:
         st = self.styles
-        ws.write(1, 0, "填报单位", st.label())
-        ws.merge_range(1, 1, 1, 2, self.assignee.name, st.text())
-        ws.write(1, 3, "填报人", st.label())
-        ws.merge_range(1, 4, 1, 4, "", st.input()) if False else ws.write_blank(1, 4, None, st.input())
-        ws.write(1, 5, "联系电话", st.label())
+        ws.write_string(1, 0, FILLER_LABEL, st.label())
+        merge_text(ws, 1, 1, 1, 2, self.assignee.name, st.text())
+        ws.write_string(1, 3, PERSON_LABEL, st.label())
+        ws.write_blank(1, 4, None, st.input())
+        ws.write_string(1, 5, PHONE_LABEL, st.label())
         ws.write_blank(1, 6, None, st.input())
-        ws.merge_range(1, 7, 1, 9, "填报日期", st.label())
-        ws.write_blank(1, COL["填报值"], None, st.input("yyyy-mm-dd"))
-        ws.data_validation(1, COL["填报值"], 1, COL["填报值"], {
+        merge_text(ws, 1, 7, 1, 9, DATE_LABEL, st.label())
+        ws.write_blank(1, COL[VALUE_HEADER], None, st.input("yyyy-mm-dd"))
+        ws.data_validation(1, COL[VALUE_HEADER], 1, COL[VALUE_HEADER], {
             "validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
-            "input_title": "填报日期", "input_message": "填写日期，如 2016-12-20。多次提交时以日期最晚的一份为准。",
+            "input_title": DATE_LABEL, "input_message": "填写日期，如 2016-12-20。多次提交时以日期最晚的一份为准。",
             "error_title": "日期不正确", "error_message": "请填写日期，格式如 2016-12-20。",
         })
 
@@ -163,29 +179,29 @@ class TemplateWriter:
                 ws.write_string(row, COL["考核要点"], self.content_text(item) if r.first_of_item else "〃", wrap)
                 ws.write_number(row, COL["分值"], float(item.points), text)
             ws.write_string(row, COL["时间节点"], r.period.name, text)
-            ws.write_string(row, COL["填报项"], r.field.name, text)
+            ws.write_string(row, COL[FIELD_HEADER], r.field.name, text)
             ws.write_string(row, COL["计量单位"], r.field.unit if r.field.kind not in ("choice", "yesno") else "", text)
-            value_cell = xl_rowcol_to_cell(row, COL["填报值"])
+            value_cell = xl_rowcol_to_cell(row, COL[VALUE_HEADER])
             self.write_input(ws, row, r, top)
             ws.write_blank(row, COL["说明/依据"], None, st.input(wrap=True, top=top))
             evidence = "" if isinstance(item, Veto) else "；".join(item.evidence)
             ws.write_string(row, COL["印证材料"], evidence, wrap)
-            ws.write_string(row, COL["编码"], r.key, st.key(top=top))
+            ws.write_string(row, COL[KEY_HEADER], r.key, st.key(top=top))
             group = (r.unit_id, item.id, r.period.id)
             period_rows.setdefault(group, {})[r.field.name] = value_cell
             score_format = st.score(top=top)
             if isinstance(item, Veto):
                 self.veto_cells[(r.unit_id, item.id)] = value_cell
-                ws.write_formula(row, COL["得分"], f'=IF({value_cell}="{YES}","否决","")', score_format, "")
+                ws.write_formula(row, COL[SCORE_HEADER], f'=IF({value_cell}="{YES}","否决","")', score_format, "")
             elif r.last_of_period:
                 cells = period_rows[group]
                 na_cell = cells.get(NA_FIELD) if item.na_allowed and r.last_period_of_item else None
                 if na_cell:
                     self.na_cells[(r.unit_id, item.id)] = na_cell
-                ws.write_formula(row, COL["得分"], item_score_formula(item, cells, na_cell), score_format, "")
-                self.score_cells[group] = xl_rowcol_to_cell(row, COL["得分"], row_abs=True, col_abs=True)
+                ws.write_formula(row, COL[SCORE_HEADER], item_score_formula(item, cells, na_cell), score_format, "")
+                self.score_cells[group] = xl_rowcol_to_cell(row, COL[SCORE_HEADER], row_abs=True, col_abs=True)
             else:
-                ws.write_blank(row, COL["得分"], None, st.text(band=band, top=top))
+                ws.write_blank(row, COL[SCORE_HEADER], None, st.text(band=band, top=top))
             content = self.content_text(item) if r.first_of_item and not isinstance(item, Veto) else ""
             ws.set_row(row, row_height([(content, COLUMNS[COL["考核要点"]][1]),
                                         (item.title, COLUMNS[COL["指标名称"]][1]),
@@ -200,12 +216,12 @@ class TemplateWriter:
         style = self.styles.input(num_format, top=top)
         value = self.values.get(r.key)
         if value is None:
-            ws.write_blank(row, COL["填报值"], None, style)
+            ws.write_blank(row, COL[VALUE_HEADER], None, style)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            ws.write_number(row, COL["填报值"], value, style)
+            ws.write_number(row, COL[VALUE_HEADER], value, style)
         else:
-            ws.write_string(row, COL["填报值"], str(value), style)
-        ws.data_validation(row, COL["填报值"], row, COL["填报值"], self.validation(r, row))
+            ws.write_string(row, COL[VALUE_HEADER], str(value), style)
+        ws.data_validation(row, COL[VALUE_HEADER], row, COL[VALUE_HEADER], self.validation(r, row))
 
     def validation(self, r: EntryRow, row: int) -> dict[str, Any]:
         f = r.field
@@ -215,7 +231,7 @@ class TemplateWriter:
                     "input_message": _cut("请从下拉列表选择：" + "、".join(f.labels)),
                     "error_title": "不是可选项", "error_message": _cut("只能选择：" + "、".join(f.labels))}
         if f.unit == "‰":
-            cell = xl_rowcol_to_cell(row, COL["填报值"])
+            cell = xl_rowcol_to_cell(row, COL[VALUE_HEADER])
             return {"validate": "custom", "value": f'=OR(ISNUMBER({cell}),ISNUMBER(VALUE(SUBSTITUTE({cell},"‰",""))))',
                     "input_title": title, "input_message": "千分比：直接输入如 0.6 或 0.6‰（均表示千分之零点六）。",
                     "error_title": "不是数字", "error_message": "请输入千分比数值，如 0.6 或 0.6‰。"}
@@ -224,9 +240,9 @@ class TemplateWriter:
                     "input_message": "填写整数（次数、个数），没有则填 0。",
                     "error_title": "应为整数", "error_message": "请填写 0 或正整数。"}
         if f.kind == "score":
-            high = _plain(f.maximum or Decimal(0))
-            step = f"，按 {_plain(f.step)} 分计" if f.step else ""
-            return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": high,
+            high = plain(f.maximum or Decimal(0))
+            step = f"，按 {plain(f.step)} 分计" if f.step else ""
+            return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": number(f.maximum or Decimal(0)),
                     "input_title": title, "input_message": f"填写得分 0～{high} 分{step}。",
                     "error_title": "超出范围", "error_message": f"得分应在 0～{high} 分之间{step}。"}
         example = "95%" if f.unit == "%" else "数值"
@@ -243,7 +259,7 @@ class TemplateWriter:
         for i, label in enumerate(labels):
             self.lists_sheet.write_string(start + i, 0, label)
         self.list_row += len(labels) + 1
-        return f"={LIST_SHEET}!$A${start + 1}:$A${start + len(labels)}"
+        return f"={quoted(LIST_SHEET)}!{xl_range_abs(start, 0, start + len(labels) - 1, 0)}"
 
     # --- 汇总 (unit templates) ----------------------------------------------------------
 
@@ -253,11 +269,11 @@ class TemplateWriter:
         heads = [("指标编号", 8), ("类别", 14), ("指标名称", 28), ("分值", 7), ("类型", 7), ("合理缺项", 8), ("得分", 9)]
         for i, (name, width) in enumerate(heads):
             ws.set_column(i, i, width)
-            ws.write(2, i, name, st.header())
-        ws.merge_range(0, 0, 0, 6, f"{self.assignee.name} 自评得分汇总（随填报自动计算）", st.title())
+            ws.write_string(2, i, name, st.header())
+        merge_text(ws, 0, 0, 0, 6, f"{self.assignee.name} 自评得分汇总（随填报自动计算）", st.title())
         ws.set_column(8, 8, 16)
         ws.set_column(9, 9, 12)
-        first = 3
+        first = SUMMARY_FIRST
         roles = {"base": "基本", "bonus": "加分", "deduction": "扣分"}
         for i, ind in enumerate(s.indicators):
             row = first + i
@@ -267,23 +283,26 @@ class TemplateWriter:
             ws.write_number(row, 3, float(ind.points), st.text())
             ws.write_string(row, 4, roles[ind.role], st.text())
             na = self.na_cells.get((unit, ind.id))
-            ws.write_formula(row, 5, f'=IF(\'{ENTRY_SHEET}\'!{na}="{YES}",1,0)' if na else "=0", st.text(), 0)
-            cells = [f"'{ENTRY_SHEET}'!{self.score_cells[(unit, ind.id, p.id)]}" for p in s.periods_of(ind)]
-            ws.write_formula(row, 6, aggregate_formula(s.period_aggregate, cells), st.score(), 0)
+            entry = quoted(ENTRY_SHEET)
+            ws.write_formula(row, 5, f'=IF({entry}!{na}="{YES}",1,0)' if na else "=0", st.text(), 0)
+            cells = [f"{entry}!{self.score_cells[(unit, ind.id, p.id)]}" for p in s.periods_of(ind)]
+            ws.write_formula(row, SUMMARY_SCORE_COL, aggregate_formula(s.period_aggregate, cells), st.score(), 0)
         last = first + len(s.indicators) - 1
-        pts, role, na, score = (f"${c}${first + 1}:${c}${last + 1}" for c in "DEFG")
-        self.write_totals(ws, pts, role, na, score, unit)
+        category, pts, role, na, score = (xl_range_abs(first, col, last, col) for col in (1, 3, 4, 5, 6))
+        self.write_totals(ws, (pts, role, na, score), category, unit)
 
-    def write_totals(self, ws: Any, pts: str, role: str, na: str, score: str, unit: str) -> None:
+    def write_totals(self, ws: Any, ranges: tuple[str, str, str, str], category: str, unit: str) -> None:
+        """The totals right of the table; ``ranges``: its 分值, 类型, 合理缺项 and 得分 columns."""
         st, s = self.styles, self.scheme
-        scale = f"{_plain(s.full_marks)}" if s.full_marks is not None else f'SUMIFS({pts},{role},"基本")'
+        pts, role, na, score = ranges
+        scale = plain(s.full_marks) if s.full_marks is not None else f'SUMIFS({pts},{role},"基本")'
         bonus = f'SUMIFS({score},{role},"加分")'
         if s.bonus_cap is not None:
-            bonus = f"MIN({bonus},{_plain(s.bonus_cap)})"
+            bonus = f"MIN({bonus},{plain(s.bonus_cap)})"
         deduction = f'-SUMIFS({score},{role},"扣分")'
         if s.deduction_cap is not None:
-            deduction = f"MIN({deduction},{_plain(s.deduction_cap)})"
-        vetoes = [f"'{ENTRY_SHEET}'!{c}=\"{YES}\"" for (u, _v), c in self.veto_cells.items() if u == unit]
+            deduction = f"MIN({deduction},{plain(s.deduction_cap)})"
+        vetoes = [f"{quoted(ENTRY_SHEET)}!{c}=\"{YES}\"" for (u, _v), c in self.veto_cells.items() if u == unit]
         veto = f"OR({','.join(vetoes)})" if vetoes else "FALSE"
         lines = [
             ("基本分（原始）", f'=SUMIFS({score},{role},"基本",{na},0)'),
@@ -295,23 +314,22 @@ class TemplateWriter:
             ("总分", f"=ROUND(MAX(J7+J8-J9,0),{s.decimals})"),
             ("否决", f'=IF({veto},"是","否")'),
         ]
-        ws.write(2, 8, "合计", st.header())
-        ws.write(2, 9, "", st.header())
+        ws.write_string(2, 8, "合计", st.header())
+        ws.write_blank(2, 9, None, st.header())
         for i, (label, formula) in enumerate(lines):
             ws.write_string(3 + i, 8, label, st.text(bold=True))
             ws.write_formula(3 + i, 9, formula, st.score(), "")
-        grades = [(g.name, f"{_plain(g.min)}") for g in s.grades]
+        grades = [(g.name, plain(g.min)) for g in s.grades]
         ws.write_string(11, 8, "等次", st.text(bold=True))
         ws.write_formula(11, 9, grade_formula("J10", grades, 'J11="是"', s.veto_grade), st.score(), "")
         ws.write_string(13, 8, "分类得分（未折算）", st.header())
         ws.write_string(13, 9, "", st.header())
         tops = list(dict.fromkeys(i.path[0] for i in s.base_indicators if i.path))
-        cat_range = role.replace("$E", "$B")
         for i, top in enumerate(tops):
             ws.write_string(14 + i, 8, top, st.text())
-            ws.write_formula(14 + i, 9, f'=SUMIFS({score},{cat_range},"{top}",{role},"基本",{na},0)', st.score(), "")
+            ws.write_formula(14 + i, 9, f'=SUMIFS({score},{category},"{top}",{role},"基本",{na},0)', st.score(), "")
         ws.freeze_panes(3, 0)
-        self.page_setup(ws, repeat=2)
+        page_setup(ws, repeat=2)
         ws.protect(self.password, {"autofilter": True, "sort": True, "format_columns": True})
 
     # --- 说明, 印证材料, 自评报告, identity --------------------------------------------------
@@ -320,7 +338,7 @@ class TemplateWriter:
         st, s = self.styles, self.scheme
         ws.set_column(0, 0, 16)
         ws.set_column(1, 1, 90)
-        ws.write(0, 0, f"{s.name}（{s.year}年度）", st.title())
+        ws.write_string(0, 0, f"{s.name}（{s.year}年度）", st.title())
         kind = "被考核单位自评" if self.is_unit else "评价部门填报"
         period = f"{s.period_start or ''} 至 {s.period_end or ''}" if s.period_start else f"{s.year}年度"
         rows: list[tuple[str, str]] = [
@@ -345,17 +363,17 @@ class TemplateWriter:
         for i, (label, text) in enumerate(rows):
             ws.write_string(2 + i, 0, label, st.text(bold=True, valign="top"))
             ws.write_string(2 + i, 1, text, st.text(wrap=True))
-        self.page_setup(ws, repeat=None)
+        page_setup(ws)
         ws.protect(self.password)
 
     def write_evidence(self, ws: Any, items: list[EntryRow]) -> None:
         st = self.styles
         heads = [("被考核单位", 10), ("指标编号", 8), ("指标名称", 24), ("应提供的印证材料", 40),
                  ("已提供的文件（请列出文件名）", 36), ("备注", 20)]
-        ws.merge_range(0, 0, 0, len(heads) - 1, "印证材料清单：按清单准备材料，在黄色单元格列出所附文件名", st.title())
+        merge_text(ws, 0, 0, 0, len(heads) - 1, "印证材料清单：按清单准备材料，在黄色单元格列出所附文件名", st.title())
         for i, (name, width) in enumerate(heads):
             ws.set_column(i, i, width)
-            ws.write(2, i, name, st.header())
+            ws.write_string(2, i, name, st.header())
         for i, r in enumerate(items):
             row = 3 + i
             item = r.item
@@ -367,7 +385,7 @@ class TemplateWriter:
             ws.write_blank(row, 4, None, st.input(wrap=True))
             ws.write_blank(row, 5, None, st.input(wrap=True))
         ws.freeze_panes(3, 0)
-        self.page_setup(ws, repeat=2)
+        page_setup(ws, repeat=2)
         ws.protect(self.password, {"format_rows": True, "format_columns": True})
 
     def write_report(self, ws: Any) -> None:
@@ -377,71 +395,44 @@ class TemplateWriter:
         ws.set_column(1, 1, 30)
         ws.set_column(2, 3, 12)
         ws.set_column(4, 4, 40)
-        ws.merge_range(0, 0, 0, 4, f"{self.assignee.name}{s.year}年度质量工作自评报告", st.title())
+        merge_text(ws, 0, 0, 0, 4, f"{self.assignee.name}{s.year}年度质量工作自评报告", st.title())
         row = 2
         for heading in outline:
-            ws.merge_range(row, 0, row, 4, str(heading), st.text(bold=True))
+            merge_text(ws, row, 0, row, 4, str(heading), st.text(bold=True))
             ws.merge_range(row + 1, 0, row + 1, 4, "", st.input(wrap=True))
             ws.set_row(row + 1, 80)
             row += 2
         row += 1
-        ws.merge_range(row, 0, row, 4, "附：指标自评得分表（自动汇总自“填报”表）", st.text(bold=True))
+        merge_text(ws, row, 0, row, 4, f"附：指标自评得分表（自动汇总自“{ENTRY_SHEET}”表）", st.text(bold=True))
         row += 1
         for i, name in enumerate(("指标编号", "指标名称", "分值", "自评得分", "主要工作及成效（简述）")):
-            ws.write(row, i, name, st.header())
+            ws.write_string(row, i, name, st.header())
         for i, ind in enumerate(s.indicators):
             r = row + 1 + i
             ws.write_string(r, 0, ind.id, st.text())
             ws.write_string(r, 1, ind.title, st.text(wrap=True))
             ws.write_number(r, 2, float(ind.points), st.text())
-            ws.write_formula(r, 3, f"='{SUMMARY_SHEET}'!G{4 + i}", st.score(), "")
+            score = xl_rowcol_to_cell(SUMMARY_FIRST + i, SUMMARY_SCORE_COL)
+            ws.write_formula(r, 3, f"={quoted(SUMMARY_SHEET)}!{score}", st.score(), "")
             ws.write_blank(r, 4, None, st.input(wrap=True))
-        self.page_setup(ws, repeat=None, landscape=False)
+        page_setup(ws, landscape=False)
         ws.protect(self.password, {"format_rows": True, "format_columns": True})
 
     def write_identity(self, ws: Any) -> None:
         s = self.scheme
         pairs = [
-            ("format", TEMPLATE_FORMAT), ("scheme", s.id), ("scheme_name", s.name), ("year", str(s.year)),
-            ("fingerprint", s.fingerprint()), ("kind", self.assignee.kind), ("assignee", self.assignee.id),
-            ("assignee_name", self.assignee.name), ("qwb_version", __version__), ("rows", str(len(self.rows))),
-            ("entry_sheet", ENTRY_SHEET), ("header_row", str(HEADER_ROW + 1)),
-            ("date_cell", xl_rowcol_to_cell(1, COL["填报值"])),
+            (Identity.FORMAT, TEMPLATE_FORMAT), (Identity.SCHEME, s.id), (Identity.SCHEME_NAME, s.name),
+            (Identity.YEAR, str(s.year)), (Identity.FINGERPRINT, s.fingerprint()), (Identity.KIND, self.assignee.kind),
+            (Identity.ASSIGNEE, self.assignee.id), (Identity.ASSIGNEE_NAME, self.assignee.name),
+            (Identity.VERSION, __version__), (Identity.ROWS, str(len(self.rows))), (Identity.ENTRY_SHEET, ENTRY_SHEET),
+            (Identity.HEADER_ROW, str(HEADER_ROW + 1)), (Identity.DATE_CELL, xl_rowcol_to_cell(1, COL[VALUE_HEADER])),
         ]
         for i, (key, value) in enumerate(pairs):
             ws.write_string(i, 0, key)
             ws.write_string(i, 1, value)
         ws.protect(self.password)
 
-    def page_setup(self, ws: Any, repeat: int | None, landscape: bool = True) -> None:
-        if landscape:
-            ws.set_landscape()
-        ws.set_paper(9)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        if repeat is not None:
-            ws.repeat_rows(repeat)
-        ws.fit_to_pages(1, 0)
-        ws.set_footer("&C第 &P 页，共 &N 页")
-
-
-def row_height(cells: list[tuple[str, float]], line: float = 14.5) -> float:
-    """A row tall enough for its wrapped text: xlsxwriter cannot autofit, and LibreOffice and WPS keep
-    the stored height, so estimate the lines (a CJK character is about 1.5 width units, ASCII one)."""
-    lines = 1
-    for text, width in cells:
-        if not text:
-            continue
-        count = 0
-        for paragraph in text.split("\n"):
-            units = sum(1.5 if ord(ch) > 0x2E7F else 1 for ch in paragraph)
-            count += max(1, math.ceil(units / max(width - 1, 1)))
-        lines = max(lines, count)
-    return min(409.0, line * lines + 3)
-
 
 def _cut(text: str, limit: int = 250) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
-
-def _unused(_: InputField) -> None:  # keeps InputField imported for type readers
-    return None
