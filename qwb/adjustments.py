@@ -18,6 +18,7 @@ from xlsxwriter.utility import xl_col_to_name
 from qwb.engine import Checked, KeyIndex, check_entries
 from qwb.issues import AdjustmentRefused, Issue, UnreadableFile
 from qwb.keys import EntryKey
+from qwb.numtext import number
 from qwb.values import is_blank
 
 SHEET = "调整"
@@ -43,7 +44,7 @@ class Adjustment:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return number(value)
     return value if value is None or isinstance(value, (int, float, str, bool)) else str(value)
 
 

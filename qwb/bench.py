@@ -24,6 +24,7 @@ from typing import Any
 
 from qwb.scheme import bundled, load
 from qwb.scheme.model import Scheme, Unit
+from qwb.templates.names import ENTRY_SHEET, IDENTITY_SHEET
 
 OUT = Path("bench-out")
 
@@ -117,7 +118,7 @@ def time_pandas_openpyxl(files: list[Path]) -> float:
 
     start = time.perf_counter()
     for f in files:
-        pd.read_excel(f, sheet_name=["填报", "_qwb"], header=None, engine="openpyxl")
+        pd.read_excel(f, sheet_name=[ENTRY_SHEET, IDENTITY_SHEET], header=None, engine="openpyxl")
     return time.perf_counter() - start
 
 
@@ -127,8 +128,8 @@ def time_calamine_floor(files: list[Path]) -> float:
     start = time.perf_counter()
     for f in files:
         book = CalamineWorkbook.from_path(str(f))
-        book.get_sheet_by_name("填报").to_python(skip_empty_area=False)
-        book.get_sheet_by_name("_qwb").to_python(skip_empty_area=False)
+        book.get_sheet_by_name(ENTRY_SHEET).to_python(skip_empty_area=False)
+        book.get_sheet_by_name(IDENTITY_SHEET).to_python(skip_empty_area=False)
     return time.perf_counter() - start
 
 

@@ -125,6 +125,7 @@ def run_from_settings(settings: Mapping[str, Any], progress: Progress | None = N
                       base: Path | None = None) -> Outcome:
     """Consolidate as the 控制台 settings say: read the returns, score, write the ranking workbook (and JSON)."""
     from qwb.files import OutputError
+    from qwb.numtext import plain
     from qwb.pipeline import run_consolidation
 
     scheme = _scheme(settings, base)
@@ -150,7 +151,7 @@ def run_from_settings(settings: Mapping[str, Any], progress: Progress | None = N
              f"未提交 {len(c.missing)} 个" if c.missing else "无未提交",
              f"校验问题 {n_err} 个错误、{len(c.issues) - n_err} 个警告"]
     if first is not None:
-        parts.append(f"第一名 {first.name}（{first.total.normalize():f} 分）")
+        parts.append(f"第一名 {first.name}（{plain(first.total)} 分）")
     files = [out] + ([json_out] if json_out is not None else [])
     return Outcome("；".join(parts) + f"。排名工作簿：{out}", files)
 

@@ -16,10 +16,12 @@ from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.history import rank_change
 from qwb.issues import Issue, MissingReturn, ScoreMismatch, errors, sort_issues
 from qwb.keys import EntryKey
+from qwb.numtext import plain
 from qwb.returns import Expectations, ReturnFile, discover, read_return
 from qwb.rules import NA_FIELD
 from qwb.scheme.model import Scheme
 from qwb.submissions import Submission, default_as_of, set_aside_early, submissions
+from qwb.templates.names import ENTRY_SHEET
 
 Progress = Callable[[int, int, str], None]
 
@@ -243,8 +245,8 @@ def score_mismatches(rf: ReturnFile, result: Result) -> list[Issue]:
             continue
         computed = item_score.period_scores[period]
         if computed is None or abs(Decimal(str(stored)) - computed) > Decimal("0.000001"):
-            shown = "无法计分" if computed is None else f"{computed.normalize():f}"
-            out.append(ScoreMismatch.new(stored=stored, computed=shown, file=rf.name, sheet="填报", cell=cell,
+            shown = "无法计分" if computed is None else plain(computed)
+            out.append(ScoreMismatch.new(stored=stored, computed=shown, file=rf.name, sheet=ENTRY_SHEET, cell=cell,
                                          unit=unit_id, indicator=item))
     return out
 

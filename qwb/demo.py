@@ -20,6 +20,7 @@ from typing import Any
 
 from qwb.fill import Text, as_date, fill, sort_rows
 from qwb.keys import BLANK_KEY, EntryKey
+from qwb.numtext import number
 from qwb.rules import VETO_FIELD, YES, InputField
 from qwb.scheme import SchemeError, bundled, load
 from qwb.scheme.entries import entries
@@ -217,10 +218,10 @@ def _put_mistakes(plan: Plan, rng: random.Random) -> None:
     put(lambda f, v: f.kind in ("number", "score") and f.unit != "%" and isinstance(v, (int, float)) and v >= 1,
         "全角数字（可识别）", lambda v, f: Text(_full_width(v)))
     put(lambda f, v: f.unit == "%" and isinstance(v, (int, float)), "百分数写成文字（可识别）",
-        lambda v, f: Text(f"{_plain(Decimal(str(v)) * 100)}%"))
+        lambda v, f: Text(f"{number(Decimal(str(v)) * 100)}%"))
     if any(f.kind == "score" and f.maximum is not None for f in fields.values()):
         put(lambda f, v: f.kind == "score" and f.maximum is not None, "超出分值范围",
-            lambda v, f: _plain(f.maximum + 2))
+            lambda v, f: number(f.maximum + 2))
     else:
         put(lambda f, v: f.kind == "choice" and "基本完成" not in f.labels, "不是下拉列表中的选项",
             lambda v, f: Text("基本完成"))
@@ -233,13 +234,8 @@ def _put_mistakes(plan: Plan, rng: random.Random) -> None:
 
 
 def _full_width(value: Any) -> str:
-    text = str(_plain(Decimal(str(value))))
+    text = str(number(Decimal(str(value))))
     return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
-
-
-def _plain(value: Decimal) -> int | float:
-    value = value.normalize()
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def write_returns(plan: Plan, templates: Path, folder: Path) -> None:

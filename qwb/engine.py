@@ -9,6 +9,7 @@ from typing import Any
 
 from qwb.issues import Issue, MissingValue, NaNotAllowed, UnknownKey
 from qwb.keys import EntryKey, key_text, veto_item
+from qwb.numtext import number
 from qwb.rules import NA_FIELD, VETO_FIELD, YES, InputField, score_expression
 from qwb.scheme.entries import entries, fields_by_period
 from qwb.scheme.model import Indicator, Period, Scheme, Veto
@@ -33,8 +34,8 @@ class ItemScore:
 
     def to_json(self) -> dict[str, Any]:
         """The item's combined score before scaling; a period is null when its input was missing or invalid."""
-        return {"score": exact_number(self.score),
-                "periods": {p: None if v is None else exact_number(v) for p, v in self.period_scores.items()}}
+        return {"score": number(self.score),
+                "periods": {p: None if v is None else number(v) for p, v in self.period_scores.items()}}
 
 
 @dataclass
@@ -90,11 +91,6 @@ def round_half_up(value: Decimal, decimals: int) -> Decimal:
 
 def as_number(value: Decimal, decimals: int) -> float:
     return float(round_half_up(value, decimals))
-
-
-def exact_number(value: Decimal) -> int | float:
-    """A score as a JSON number without rounding: whole scores as integers, others as the nearest float."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from qwb.consolidate import Consolidation
-from qwb.engine import Result, as_number
+from qwb.engine import Result
 from qwb.files import OutputError
 from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.history import PreviousError
 from qwb.issues import Issue
+from qwb.numtext import fixed
 from qwb.pipeline import ReturnCheck, run_consolidation
 from qwb.scheme.model import Scheme
 
@@ -60,8 +61,8 @@ def print_ranking(result: Result, out: Console, full: bool = False) -> None:
         if len(shown) < len(units) and n == SHOWN_ENDS:
             table.add_row("…", f"（中间 {len(units) - len(shown)} 个单位略，见排名工作簿）", *[""] * 7)
         table.add_row(
-            str(u.rank), escape(u.name), f"{as_number(u.total, d):.{d}f}", u.grade or "—",
-            f"{as_number(u.base, d):.{d}f}", f"{as_number(u.bonus, d):.{d}f}", f"{as_number(u.deduction, d):.{d}f}",
+            str(u.rank), escape(u.name), fixed(u.total, d), u.grade or "—",
+            fixed(u.base, d), fixed(u.bonus, d), fixed(u.deduction, d),
             "是" if u.veto else "", "是" if u.complete else "否",
         )
     out.print(table)
