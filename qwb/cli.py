@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="质强办核查调整工作簿（“调整”表：编码、调整值、理由、调整人）；用 qwb adjustments 生成空白表")
     p.add_argument("--previous", type=Path, default=None, metavar="LAST.json",
                    help="上年的汇总 JSON：排名中加上年得分、上年名次和名次升降")
+    p.add_argument("--feedback", type=Path, default=None, metavar="DIR",
+                   help="为有问题或未报送的部门（单位）各写一份退回修改工作簿到该文件夹")
     p.add_argument("--max-file-mb", type=int, default=50, help="单个文件大小上限（MB）")
     p.add_argument("--max-unzipped-mb", type=int, default=200, help="解压后大小上限（MB）")
     p.add_argument("--max-rows", type=int, default=50_000, help="工作表行数上限")
@@ -261,7 +263,7 @@ def run_consolidate(args: argparse.Namespace) -> int:
                     rows=args.max_rows, columns=args.max_columns, string_chars=args.max_chars)
     kinds = {"both": ("department", "unit"), None: None}.get(args.expect, (args.expect,))
     return consolidate_and_print(scheme, args.returns, args.out, args.json_out, _console(), kinds, limits,
-                                 args.workers, args.full, as_of, args.adjust, args.previous)
+                                 args.workers, args.full, as_of, args.adjust, args.previous, args.feedback)
 
 
 def _period(scheme: Any, given: str | None) -> str | None:

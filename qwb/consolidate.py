@@ -52,6 +52,7 @@ class Consolidation:
     sources: dict[str, str] = field(default_factory=dict)  # key -> the file its counted value came from
     adjustments: list[Adjustment] = field(default_factory=list)
     previous: dict[str, dict[str, Any]] | None = None  # last year's {unit id: {total, grade, rank}}
+    feedback: list[Path] = field(default_factory=list)  # the feedback workbooks written, if asked for
 
     @property
     def interim(self) -> bool:

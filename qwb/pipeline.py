@@ -23,7 +23,7 @@ def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | 
                       progress: Progress | None = None, expect_kinds: tuple[str, ...] | None = None,
                       limits: Limits = DEFAULT_LIMITS, workers: int | None = None,
                       as_of: str | None = None, adjust: Path | None = None,
-                      previous: Path | None = None) -> Consolidation:
+                      previous: Path | None = None, feedback: Path | None = None) -> Consolidation:
     """Read, validate and score every return in ``folder``; apply the office's adjustments; compare with last
     year; write the ranking workbook and, if asked, the JSON.
 
@@ -38,6 +38,10 @@ def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | 
     write_report(c, out)
     if json_out is not None:
         write_atomic(json_out, dumps(c.summary()))
+    if feedback is not None:
+        from qwb.feedback import write_feedback
+
+        c.feedback = write_feedback(c, feedback, expect_kinds)
     return c
 
 

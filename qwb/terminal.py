@@ -119,16 +119,20 @@ def reading_progress(out: Any) -> Iterator[Any]:
 def consolidate_and_print(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, screen: Console,
                           expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
                           workers: int | None = None, full: bool = False, as_of: str | None = None,
-                          adjust: Path | None = None, previous: Path | None = None) -> int:
+                          adjust: Path | None = None, previous: Path | None = None,
+                          feedback: Path | None = None) -> int:
     """`qwb consolidate` (and the demo's last step): run the pipeline with a progress bar, print the outcome;
     the exit status."""
     try:
         with reading_progress(screen) as progress:
             c = run_consolidation(scheme, folder, out, json_out, progress, expect_kinds, limits, workers, as_of,
-                                  adjust, previous)
+                                  adjust, previous, feedback)
     except (OutputError, PreviousError) as exc:
         screen.print(f"[red]{escape(str(exc))}[/red]")
         return 1
     print_consolidation(c, screen, full)
     screen.print(f"排名工作簿：{out}" + (f"；汇总 JSON：{json_out}" if json_out else ""))
+    if feedback is not None:
+        screen.print(f"退回修改工作簿：{len(c.feedback)} 个，位于 {feedback}" if c.feedback else
+                     "所有报送单位都没有需要修改的问题，未生成退回修改工作簿。")
     return 0
