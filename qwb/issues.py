@@ -220,6 +220,18 @@ class MissingRows(IssueType):
 
 
 @issue_type
+class NewItems(IssueType):
+    code = "new-items"
+    severity = "warning"
+    message = ("方案在本模板下发后新增了指标 {items}：本文件没有这些行（不是贵单位删除的），这些项暂按未填写计。"
+               "请用新下发的模板补报这些指标。")
+    title = "方案新增的指标"
+    description = "退回文件所用的模板早于方案的修改，方案新增的指标在文件中没有对应的行。这些项按未填写处理，但不是填报单位的错误。"
+    fix = "用新模板补报新增的指标（或由质强办在核查调整中补录）。"
+    example = "方案下发后新增指标 3.4"
+
+
+@issue_type
 class OtherScheme(IssueType):
     code = "other-scheme"
     message = "这是“{other_name}”（{other_id}）的模板，不是本次考核 {scheme} 的模板，请用本年度下发的模板重新填写。"
@@ -233,7 +245,7 @@ class OtherScheme(IssueType):
 class ChangedScheme(IssueType):
     code = "changed-scheme"
     severity = "warning"
-    message = "模板下发后方案有修改（方案指纹不同），仍按编码读取，请核对。"
+    message = "模板下发后方案有修改（方案指纹不同）{changes}。仍按编码读取，请核对。"
     title = "模板生成后方案有修改"
     description = "退回文件的方案指纹与当前方案不同（方案在模板下发后改过）。仍按编码读取。"
     fix = "核对修改过的指标；必要时重新下发模板。"

@@ -33,6 +33,7 @@ from qwb.issues import (
     Issue,
     IssueType,
     MissingRows,
+    NewItems,
     OtherScheme,
     UnknownKey,
     UnknownWorkbook,
@@ -40,6 +41,8 @@ from qwb.issues import (
     ValueTooLong,
 )
 from qwb.keys import EntryKey
+from qwb.numtext import plain
+from qwb.rules import to_decimal
 from qwb.scheme.entries import item_inputs
 from qwb.scheme.model import Scheme
 from qwb.templates.layout import Assignee, assignees, template_keys
@@ -49,6 +52,7 @@ from qwb.templates.names import (
     HEADER_SCAN_ROWS,
     IDENTITY_SHEET,
     KEY_HEADER,
+    POINTS_HEADER,
     SCORE_HEADER,
     TEMPLATE_FORMAT,
     VALUE_HEADER,
@@ -75,6 +79,8 @@ class ReturnFile:
     status: str = "accepted"
     rows_read: int = 0
     checked: Checked = field(default_factory=Checked)
+    scheme_changed: bool = False  # made from an earlier version of the scheme (fingerprint differs)
+    points_seen: dict[str, Any] = field(default_factory=dict)  # indicator id -> the 分值 its template showed
     #: a self-evaluation return's unit, scored where the file was read (see engine.score_unit)
     unit_score: tuple[Any, list[Issue]] | None = None
 
@@ -289,7 +295,7 @@ def _identify(rf: ReturnFile, identity: dict[str, str], scheme: Scheme, expect: 
             rf.reject(UnknownWorkbook, detail=f"模板的填报单位“{assignee}”不在本方案中。", sheet=IDENTITY_SHEET)
             return False
         if identity.get(Identity.FINGERPRINT) != scheme.fingerprint():
-            rf.issues.append(ChangedScheme.new(file=rf.name, sheet=IDENTITY_SHEET))
+            rf.scheme_changed = True
         rf.kind, rf.assignee = kind, assignee
         return True
     label = str(rows[1][1]).strip() if len(rows) > 1 and len(rows[1]) > 1 and rows[1][1] else ""
@@ -307,6 +313,7 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
                   special: dict[str, CellXml], limits: Limits = DEFAULT_LIMITS) -> None:
     key_col, value_col = cols[KEY_HEADER], cols[VALUE_HEADER]
     score_col = cols.get(SCORE_HEADER)
+    points_col = cols.get(POINTS_HEADER)
     value_letter = xl_col_to_name(value_col)
     score_letter = xl_col_to_name(score_col) if score_col is not None else ""
     seen: dict[str, str] = {}
@@ -337,6 +344,10 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         rf.where[key] = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": cell}
         if score_col is not None and score_col < len(row) and isinstance(row[score_col], (int, float)):
             rf.stored_scores[key] = (row[score_col], f"{score_letter}{r + 1}")
+        if points_col is not None and points_col < len(row) and row[points_col] is not None:
+            parsed = EntryKey.parse(key)
+            if parsed:
+                rf.points_seen.setdefault(parsed.item, row[points_col])
     for key, copies in duplicates.items():
         cells = "、".join(c for _v, c in copies)
         values = {repr(v) for v, _c in copies}
@@ -397,7 +408,43 @@ def _check_keys(rf: ReturnFile, expect: Expectations) -> None:
             rf.issues.append(UnknownKey.new(detail=f"编码 {key} 不属于本模板（{owner}），已忽略。", **rf.where[key]))
             del rf.entries[key]
     absent = [k for k in expected if k not in rf.entries]
+    if rf.scheme_changed:
+        file_items = {p.item for key in rf.entries if (p := EntryKey.parse(key))}
+        rf.issues.append(ChangedScheme.new(changes=scheme_changes(rf, expect, file_items), file=rf.name,
+                                           sheet=IDENTITY_SHEET))
+        new_items = sorted({EntryKey.parse(k).item for k in absent} - file_items)  # type: ignore[union-attr]
+        if new_items:
+            rf.issues.append(NewItems.new(items="、".join(new_items), file=rf.name, sheet=ENTRY_SHEET))
+        absent = [k for k in absent if EntryKey.parse(k).item in file_items]  # type: ignore[union-attr]
     if absent:
         sample = "、".join(absent[:3]) + ("等" if len(absent) > 3 else "")
         rf.issues.append(MissingRows.new(expected=len(expected), absent=len(absent), sample=sample, file=rf.name,
                                          sheet=ENTRY_SHEET))
+
+
+def scheme_changes(rf: ReturnFile, expect: Expectations, file_items: set[str]) -> str:
+    """What changed since the return's template was made, as far as its rows show: items added, removed or
+    given to another department, and points changed."""
+    scheme = expect.scheme
+    indicators = {i.id: i for i in scheme.indicators}
+    vetoes = {f"veto:{v.id}" for v in scheme.vetoes}
+    mine = {EntryKey.parse(k).item for k in expect.keys((rf.kind, rf.assignee))}  # type: ignore[union-attr]
+    parts = []
+    if added := sorted(mine - file_items):
+        parts.append(f"新增指标 {'、'.join(added)}")
+    if removed := sorted(i for i in file_items if i not in indicators and i not in vetoes):
+        parts.append(f"删除指标 {'、'.join(removed)}")
+    if moved := sorted(i for i in file_items if i in indicators and i not in mine):
+        parts.append(f"改由其他部门填报的指标 {'、'.join(moved)}")
+    changed = [f"{i}（原 {plain(to_decimal(p))} 分，现 {plain(indicators[i].points)} 分）"
+               for i, p in sorted(rf.points_seen.items()) if i in indicators and _differs(p, indicators[i].points)]
+    if changed:
+        parts.append(f"分值有变化的指标 {'、'.join(changed)}")
+    return "：" + "；".join(parts) if parts else ""
+
+
+def _differs(shown: Any, points: Any) -> bool:
+    try:
+        return to_decimal(shown) != points
+    except (ValueError, ArithmeticError):
+        return False

@@ -340,3 +340,22 @@ def test_error_values_and_formulas_with_and_without_a_result(tmp_path: Path) -> 
     # the same formulas in a file no spreadsheet has recalculated: no result, so refused as formulas
     raw = consolidate(scheme, tmp_path / "openpyxl")
     assert ("formula-in-value", "east", "2") in {(i.code, i.unit, i.indicator) for i in raw.issues}
+
+
+def test_a_scheme_changed_after_the_templates_went_out_is_explained(tmp_path: Path) -> None:
+    """Templates of last month's scheme, consolidated against today's: what changed is named, and rows the
+    template never had are not blamed on the department."""
+    old = load(MINI)
+    make_returns(old, "department", simulate(old, seed=5), tmp_path / "r", tmp_path)
+    text = MINI.read_text(encoding="utf-8")
+    text = text.replace("title: 工作机制, points: 10", "title: 工作机制, points: 12")  # item 2 now 12 points
+    text = text.replace("  - {id: \"6\", path: [结果, 事故]", "  - {id: \"6b\", path: [结果, 新增], title: 新增指标, "
+                        "points: 5, department: scjg, rule: {type: direct}}\n  - {id: \"6\", path: [结果, 事故]")
+    (tmp_path / "new.yaml").write_text(text, encoding="utf-8")
+    c = consolidate(load(tmp_path / "new.yaml"), tmp_path / "r")
+    changed = [i for i in c.issues if i.code == "changed-scheme" and "市场监管局" in i.file]
+    assert len(changed) == 1
+    assert "新增指标 6b" in changed[0].message
+    assert "2（原 10 分，现 12 分）" in next(i.message for i in c.issues if i.code == "changed-scheme" and "质强办" in i.file)
+    assert [i.extra["items"] for i in c.issues if i.code == "new-items" and "市场监管局" in i.file] == ["6b"]
+    assert not [i for i in c.issues if i.code == "missing-rows" and "市场监管局" in i.file]

@@ -22,6 +22,7 @@ KEY_HEADER = "编码"
 FIELD_HEADER = "填报项"
 VALUE_HEADER = "填报值"
 SCORE_HEADER = "得分"
+POINTS_HEADER = "分值"  # the item's points, shown beside it (read back to explain a changed scheme)
 
 #: labels above the entry table; the person filling in writes in the cell to the right of each
 FILLER_LABEL = "填报单位"
