@@ -176,7 +176,7 @@ def run_scheme_export(args: argparse.Namespace) -> int:
 
         write_atomic(args.out, dump_yaml(scheme).encode("utf-8"))
     elif suffix == ".xlsx":
-        from qwb.scheme.excel_form import write_excel
+        from qwb.scheme.excel_writer import write_excel
 
         write_excel(scheme, args.out)
     else:
@@ -187,7 +187,7 @@ def run_scheme_export(args: argparse.Namespace) -> int:
 
 
 def run_scheme_blank(args: argparse.Namespace) -> int:
-    from qwb.scheme.excel_form import write_blank
+    from qwb.scheme.excel_writer import write_blank
 
     write_blank(args.out)
     print(f"已写出 {args.out}")

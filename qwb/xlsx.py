@@ -2,7 +2,7 @@
 setup, sheet references, and one estimate of how wide text is and how tall a row of wrapped text must be.
 
 The producers: the fill-in templates (qwb.templates.writer), the ranking workbook (qwb.report) and the
-scheme workbook (qwb.scheme.excel_form).
+scheme workbook (qwb.scheme.excel_writer).
 
 Widths are in Excel's column units: the width of a digit of the workbook's default font (11-point
 Calibri, which xlsxwriter declares): 7 pixels. Heights are in points. xlsxwriter cannot autofit, and

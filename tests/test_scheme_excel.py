@@ -18,17 +18,9 @@ from qwb.engine import score
 from qwb.issues import Issue, errors
 from qwb.rules import StepsRule, TargetRule
 from qwb.scheme import bundled, load, read
-from qwb.scheme.excel_form import (
-    INDICATORS,
-    OPTIONS,
-    RULE_COLS,
-    SETTINGS_ROWS,
-    indicator_cols,
-    read_dict,
-    read_excel,
-    write_blank,
-    write_excel,
-)
+from qwb.scheme.excel_columns import INDICATORS, OPTIONS, RULE_COLS, SETTINGS_ROWS, indicator_cols
+from qwb.scheme.excel_reader import read_dict, read_excel
+from qwb.scheme.excel_writer import write_blank, write_excel
 from qwb.scheme.yaml_form import dump_yaml, scheme_to_dict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -447,7 +439,7 @@ def test_export_command_converts_both_ways(tmp_path: Path) -> None:
 
 
 def test_docs_describe_every_sheet_and_column() -> None:
-    from qwb.scheme.excel_form import _guide_sheets
+    from qwb.scheme.excel_writer import _guide_sheets
 
     text = (ROOT / "docs" / "scheme-excel.md").read_text(encoding="utf-8")
     for sheet, cols in _guide_sheets(3, 3):

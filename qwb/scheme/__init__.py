@@ -24,7 +24,7 @@ def read(path: str | Path) -> tuple[Scheme | None, list[Issue]]:
     if not path.is_file():
         return None, [make("scheme-unreadable", f"找不到方案文件：{path}", file=path.name)]
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from qwb.scheme.excel_form import read_excel
+        from qwb.scheme.excel_reader import read_excel
 
         scheme, issues = read_excel(path)
     else:

@@ -1,0 +1,454 @@
+"""Reading an authoring workbook (openpyxl): every sheet back into the dict form, then the same Builder
+the YAML form uses; every problem located at the sheet and cell the author fixes.
+
+Columns are matched by their header text (Chinese, or the English key), so an author may reorder them;
+an unknown header is ignored, a blank row skipped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qwb.issues import Issue, make
+from qwb.scheme.excel_cells import (
+    Cell,
+    blank,
+    date_of,
+    depth_of,
+    header_index,
+    integer_of,
+    merged_values,
+    norm,
+    number_of,
+    path_of,
+    plain_number,
+    strip_op,
+    text_of,
+    vocab_key,
+)
+from qwb.scheme.excel_columns import (
+    ASSUMPTION_COLS,
+    ASSUMPTIONS,
+    DEPARTMENT_COLS,
+    DEPARTMENTS,
+    EXTENSION,
+    EXTENSION_COLS,
+    GRADE_COLS,
+    GRADES,
+    GROUP_POINTS,
+    GROUPS,
+    INDICATORS,
+    OPTION_COLS,
+    OPTIONS,
+    PERIOD_COLS,
+    PERIODS,
+    RULE_COLS,
+    RULE_PARAMS,
+    RULE_VOCAB,
+    SETTINGS,
+    SETTINGS_ROWS,
+    SOURCE_PREFIX,
+    UNIT_COLS,
+    UNITS,
+    VETO_COLS,
+    VETOES,
+    Col,
+    group_cols,
+    indicator_cols,
+    shown,
+)
+from qwb.scheme.model import KNOWN_KEYS, Builder, Scheme
+
+
+def read_excel(path: str | Path) -> tuple[Scheme | None, list[Issue]]:
+    """Read an authoring workbook: (scheme or None, every problem, located by sheet and cell)."""
+    path = Path(path)
+    data, reader, issues = read_dict(path)
+    if data is None or reader is None:
+        return None, issues
+    builder = Builder(data, reader.locate)
+    scheme = builder.build()
+    return scheme, issues + reader.relabel(builder.issues)
+
+
+def read_dict(path: Path) -> tuple[dict[str, Any] | None, _Reader | None, list[Issue]]:
+    """The workbook in the dict form of :func:`~qwb.scheme.yaml_form.scheme_to_dict`, its locator, the issues."""
+    from qwb import guard
+
+    refusal = guard.inspect(path)
+    if refusal is not None:
+        return None, None, [make("scheme-unreadable", f"无法读取方案工作簿：{refusal.message}", file=path.name)]
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        return None, None, [make("scheme-unreadable", f"无法读取方案工作簿：{exc}", file=path.name)]
+    if INDICATORS not in wb.sheetnames and SETTINGS not in wb.sheetnames:
+        message = f"工作簿中没有“{SETTINGS}”和“{INDICATORS}”工作表，不是考核方案编制工作簿（可用 qwb scheme blank 生成）"
+        return None, None, [make("scheme-format", message, file=path.name)]
+    reader = _Reader(wb, path.name)
+    data = reader.data()
+    return data, reader, reader.issues
+
+
+
+
+class _Reader:
+    def __init__(self, wb: Any, file: str):
+        self.wb, self.file = wb, file
+        self.issues: list[Issue] = []
+        self.where: dict[str, tuple[str, str]] = {}
+        self.ids: list[str] = []
+        self.reported: set[tuple[str, str]] = set()
+        self.labels: dict[tuple[str, str], tuple[str, str]] = {}  # (sheet, cell) -> (English key, Chinese label)
+
+    # --- issues and locations ------------------------------------------------------
+
+    def problem(self, sheet: str, cell: str, code: str, message: str, indicator: str = "") -> None:
+        self.reported.add((sheet, cell))
+        where = {"file": self.file, "sheet": sheet, "cell": cell}
+        self.issues.append(make(code, message, **where, **({"indicator": indicator} if indicator else {})))
+
+    def at(self, path: str, sheet: str, cell: str, label: str = "") -> None:
+        self.where.setdefault(path, (sheet, cell))
+        if label:
+            self.labels[(sheet, cell)] = (path.split(".")[-1], label)
+
+    def locate(self, path: str) -> dict[str, str]:
+        p = path
+        while p not in self.where and p:
+            p = p[: p.rindex("[")] if p.endswith("]") else p[: p.rindex(".")] if "." in p else ""
+        out = {"file": self.file}
+        if p in self.where:
+            out["sheet"], out["cell"] = self.where[p]
+        m = re.match(r"indicators\[(\d+)\]", path)
+        if m and int(m.group(1)) < len(self.ids) and self.ids[int(m.group(1))]:
+            out["indicator"] = self.ids[int(m.group(1))]
+        return out
+
+    def relabel(self, issues: list[Issue]) -> list[Issue]:
+        """The Builder's issues, minus those at a cell already reported, with parameter names in Chinese."""
+        out = []
+        for issue in issues:
+            if (issue.sheet, issue.cell) in self.reported:
+                continue
+            if (issue.sheet, issue.cell) in self.labels:
+                key, label = self.labels[(issue.sheet, issue.cell)]
+                issue.message = issue.message.replace(f"“{key}”", f"“{label}”").replace(
+                    f"必填项 {key}", f"必填项“{label}”")
+            if "“options”" in issue.message:
+                issue.message = issue.message.replace("“options”", f"“选项”（在“{OPTIONS}”表中按指标编号逐行填写）")
+            out.append(issue)
+        return out
+
+    # --- sheets ---------------------------------------------------------------------
+
+    def rows(self, name: str, cols: Iterable[Col], required: tuple[str, ...] = ()) -> list[dict[str, Cell]]:
+        """The non-blank rows of a sheet, each as {column key: cell}."""
+        if name not in self.wb.sheetnames:
+            return []
+        ws = self.wb[name]
+        merged = merged_values(ws)
+        by_label = header_index(ws, tuple(cols))
+        for key in required:
+            if key not in by_label:
+                label = next(c.label for c in cols if c.key == key)
+                self.problem(name, "A1", "scheme-format", f"“{name}”表缺少“{label}”列（表头应在第 1 行）")
+        out = []
+        for row in ws.iter_rows(min_row=2):
+            cells = {}
+            for key, index in by_label.items():
+                if index - 1 < len(row):
+                    c = row[index - 1]
+                    cells[key] = Cell(merged.get(c.coordinate, c.value), c.coordinate, c.number_format or "General")
+            if any(not blank(row[i - 1].value) for i in by_label.values() if i - 1 < len(row)):
+                first = row[0].coordinate if row else f"A{row[0].row}"
+                cells["_row"] = Cell(None, first)
+                out.append(cells)
+        return out
+
+    def data(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"format": "qwb-scheme/1"}
+        self.settings(d)
+        d["grades"] = self.table("grades", GRADES, GRADE_COLS)
+        d["units"] = self.table("units", UNITS, UNIT_COLS)
+        d["departments"] = self.table("departments", DEPARTMENTS, DEPARTMENT_COLS)
+        for key, sheet, cols in (("periods", PERIODS, PERIOD_COLS), ("vetoes", VETOES, VETO_COLS)):
+            items = self.table(key, sheet, cols)
+            if items:
+                d[key] = items
+        assumptions = [a["text"] for a in self.table("assumptions", ASSUMPTIONS, ASSUMPTION_COLS) if a.get("text")]
+        if assumptions:
+            d["assumptions"] = assumptions
+        groups = self.groups()
+        if groups:
+            d["groups"] = groups
+        self.extension(d)
+        d["indicators"] = self.indicators()
+        return d
+
+    def settings(self, d: dict[str, Any]) -> None:
+        self.at("", SETTINGS, "A1")
+        if SETTINGS not in self.wb.sheetnames:
+            self.problem(SETTINGS, "", "scheme-format", f"工作簿中没有“{SETTINGS}”工作表")
+            return
+        ws = self.wb[SETTINGS]
+        specs = {norm(c.label): c for c in SETTINGS_ROWS} | {norm(c.key): c for c in SETTINGS_ROWS}
+        values: dict[str, Any] = {}
+        for row in ws.iter_rows(min_row=2, max_col=2):
+            label = text_of(row[0].value).strip()
+            if not label or len(row) < 2:
+                continue
+            col = specs.get(norm(label))
+            if col is None and label.startswith(SOURCE_PREFIX):
+                col = Col(f"source.{label.removeprefix(SOURCE_PREFIX)}", label)
+            if col is None:
+                self.problem(SETTINGS, row[0].coordinate, "scheme-format",
+                             f"“{SETTINGS}”表第 {row[0].row} 行的项目“{label}”无法识别")
+                continue
+            cell = Cell(row[1].value, row[1].coordinate, row[1].number_format or "General")
+            self.at(col.key, SETTINGS, cell.ref, col.label)
+            if col.key == "period.start":
+                self.at("period", SETTINGS, cell.ref)
+            value = self.parse(col, cell, SETTINGS)
+            if value is not None:
+                values[col.key] = value
+        self.assemble_settings(d, values)
+
+    def assemble_settings(self, d: dict[str, Any], values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            if key.startswith("source."):
+                d.setdefault("source", {})[key.removeprefix("source.")] = value
+            elif key.startswith("period."):
+                continue
+            elif key == "period_aggregate" and value == "mean":
+                continue
+            else:
+                d[key] = value
+        if "period.start" in values or "period.end" in values:
+            d["period"] = {"start": values.get("period.start"), "end": values.get("period.end")}
+
+    def table(self, key: str, sheet: str, cols: tuple[Col, ...]) -> list[dict[str, Any]]:
+        self.at(key, sheet, "A2")
+        items = []
+        for i, cells in enumerate(self.rows(sheet, cols)):
+            self.at(f"{key}[{i}]", sheet, cells["_row"].ref)
+            item = {}
+            for col in cols:
+                if col.key in cells:
+                    self.at(f"{key}[{i}].{col.key}", sheet, cells[col.key].ref, col.label)
+                    value = self.parse(col, cells[col.key], sheet)
+                    if value is not None:
+                        item[col.key] = value
+            items.append(item)
+        return items
+
+    def groups(self) -> list[dict[str, Any]]:
+        cols = group_cols(depth_of(self.wb, GROUPS))
+        self.at("groups", GROUPS, "A2")
+        out = []
+        for i, cells in enumerate(self.rows(GROUPS, cols)):
+            self.at(f"groups[{i}]", GROUPS, cells["_row"].ref)
+            if "points" in cells:
+                self.at(f"groups[{i}].points", GROUPS, cells["points"].ref, GROUP_POINTS.label)
+            points = self.parse(GROUP_POINTS, cells["points"], GROUPS) if "points" in cells else None
+            out.append({"path": path_of(cells), "points": points})
+        return out
+
+    def extension(self, d: dict[str, Any]) -> None:
+        texts: dict[str, list[str]] = {}
+        previous = ""
+        for cells in self.rows(EXTENSION, EXTENSION_COLS):
+            key = text_of(cells["key"].value).strip() if "key" in cells else ""
+            ref = cells["key"].ref if "key" in cells else cells["_row"].ref
+            if key in KNOWN_KEYS - {"source"} or not key:
+                self.problem(EXTENSION, ref, "scheme-format",
+                             f"扩展项的键“{key}”不可用：{'不能为空' if not key else '请在对应的工作表中填写'}")
+                continue
+            if key in texts and key != previous:
+                self.problem(EXTENSION, ref, "scheme-format", f"扩展项“{key}”出现两次，应写在相邻的行中")
+                continue
+            self.at(key, EXTENSION, ref)
+            texts.setdefault(key, []).append(text_of(cells["yaml"].value) if "yaml" in cells else "")
+            previous = key
+        for key, parts in texts.items():
+            try:
+                value = yaml.safe_load("".join(parts))
+            except yaml.YAMLError as exc:
+                self.problem(EXTENSION, self.where[key][1], "scheme-format", f"扩展项“{key}”不是有效的 YAML：{exc}")
+                continue
+            if key == "source" and isinstance(value, dict):
+                d["source"] = {**value, **d.get("source", {})}
+            else:
+                d[key] = value
+
+    # --- 指标 and 选项 ----------------------------------------------------------------
+
+    def indicators(self) -> list[dict[str, Any]]:
+        cols = indicator_cols(depth_of(self.wb, INDICATORS))
+        self.at("indicators", INDICATORS, "A2")
+        rows = self.rows(INDICATORS, cols, required=("id",))
+        options = self.options()
+        out = []
+        for i, cells in enumerate(rows):
+            self.ids.append(text_of(cells["id"].value).strip() if "id" in cells else "")
+            out.append(self.indicator(i, cells, cols))
+        self.attach_options(out, options)
+        return out
+
+    def indicator(self, i: int, cells: dict[str, Cell], cols: tuple[Col, ...]) -> dict[str, Any]:
+        at = f"indicators[{i}]"
+        self.at(at, INDICATORS, cells["_row"].ref)
+        for col in cols:
+            if col.key in cells:
+                self.at(f"{at}.{col.key}", INDICATORS, cells[col.key].ref, col.label)
+        if "rule.type" in cells:
+            self.at(f"{at}.rule", INDICATORS, cells["rule.type"].ref)
+        if "rule.scores.better" in cells:
+            self.at(f"{at}.rule.scores", INDICATORS, cells["rule.scores.better"].ref)
+        self.at(f"{at}.path", INDICATORS, cells.get("path.0", cells["_row"]).ref)
+        value = {c.key: self.parse(c, cells[c.key], INDICATORS) for c in cols if c.key in cells and not c.rule_param}
+        d: dict[str, Any] = {"id": value.get("id") or "", "path": path_of(cells), "title": value.get("title") or ""}
+        for key in ("content", "points"):
+            if value.get(key) is not None:
+                d[key] = value[key]
+        if value.get("points_stated") is True:
+            d["points_stated"] = False
+        d["department"] = value.get("department") or ""
+        for key in ("cooperating", "evidence", "periods"):
+            if value.get(key):
+                d[key] = value[key]
+        if value.get("na_allowed") is True:
+            d["na_allowed"] = True
+        rule = self.rule(cells, self.ids[i])
+        if rule is not None:
+            d["rule"] = rule
+        if value.get("note"):
+            d["note"] = value["note"]
+        return d
+
+    def rule(self, cells: dict[str, Cell], ind_id: str) -> dict[str, Any] | None:
+        type_cell = cells.get("rule.type")
+        if type_cell is None or blank(type_cell.value):
+            return None
+        kind = vocab_key(RULE_VOCAB, type_cell.value)
+        rule: dict[str, Any] = {"type": kind}
+        used = RULE_PARAMS.get(kind, tuple(c.rule_param for c in RULE_COLS))
+        for col in RULE_COLS[1:]:
+            cell = cells.get(col.key)
+            if cell is None or blank(cell.value):
+                continue
+            if col.rule_param not in used:
+                self.problem(INDICATORS, cell.ref, "rule-bad-parameter",
+                             f"指标 {ind_id} 的规则类型“{shown(RULE_VOCAB, kind)}”不使用“{col.label}”，"
+                             f"请清空该格或改正规则类型", ind_id)
+                continue
+            value = self.parse(col, cell, INDICATORS, ind_id)
+            if col.rule_param.startswith("scores."):
+                rule.setdefault("scores", {})[col.rule_param.removeprefix("scores.")] = value
+            elif value is not None:
+                rule[col.rule_param] = value
+        return rule
+
+    def options(self) -> dict[str, list[tuple[str, dict[str, Any], dict[str, Cell]]]]:
+        by_id: dict[str, list[tuple[str, dict[str, Any], dict[str, Cell]]]] = {}
+        for cells in self.rows(OPTIONS, OPTION_COLS, required=("indicator", "label")):
+            parsed = {c.key: self.parse(c, cells[c.key], OPTIONS) for c in OPTION_COLS if c.key in cells}
+            option: dict[str, Any] = {"label": parsed.get("label") or ""}
+            if parsed.get("score") is not None:
+                option["score"] = parsed["score"]
+            if parsed.get("note"):
+                option["note"] = parsed["note"]
+            by_id.setdefault(parsed.get("indicator") or "", []).append((cells["_row"].ref, option, cells))
+        return by_id
+
+    option_labels = {c.key: c.label for c in OPTION_COLS}
+
+    def attach_options(self, indicators: list[dict[str, Any]], by_id: dict[str, Any]) -> None:
+        used: set[str] = set()
+        for i, d in enumerate(indicators):
+            rule = d.get("rule")
+            if not rule or rule.get("type") != "choice" or d["id"] not in by_id:
+                continue
+            used.add(d["id"])
+            rule["options"] = [option for _ref, option, _cells in by_id[d["id"]]]
+            self.at(f"indicators[{i}].rule.options", OPTIONS, by_id[d["id"]][0][0])
+            for j, (ref, _option, cells) in enumerate(by_id[d["id"]]):
+                self.at(f"indicators[{i}].rule.options[{j}]", OPTIONS, ref)
+                for key in ("label", "score", "note"):
+                    if key in cells:
+                        self.at(f"indicators[{i}].rule.options[{j}].{key}", OPTIONS, cells[key].ref,
+                                self.option_labels[key])
+        for ind_id, entries in by_id.items():
+            if ind_id in used:
+                continue
+            why = "不是“choice 选项评分”类指标" if ind_id in self.ids else "不在“指标”表中"
+            for ref, _option, cells in entries:
+                cell = cells["indicator"].ref if "indicator" in cells else ref
+                self.problem(OPTIONS, cell, "rule-bad-parameter", f"选项所属的指标编号“{ind_id}”{why}")
+
+    # --- one cell ---------------------------------------------------------------------
+
+    def parse(self, col: Col, cell: Cell, sheet: str, indicator: str = "") -> Any:
+        """The cell's value in the dict form; None when blank. Unreadable text is passed on for the Builder."""
+        raw = cell.value
+        if blank(raw):
+            return None
+        kind = col.kind
+        if kind == "number":
+            return number_of(cell)
+        if kind == "int":
+            return integer_of(raw)
+        if kind == "date":
+            return date_of(raw)
+        if kind == "id":
+            return text_of(raw).strip()
+        if kind == "ids":
+            return [p for p in re.split(r"[、，,；;\s]+", text_of(raw)) if p]
+        if kind == "lines":
+            text = text_of(raw)
+            parts = text.split("\n") if "\n" in text else re.split(r"[;；]", text)
+            return [p.strip() for p in parts if p.strip()]
+        if kind == "yesno":
+            return self.yesno(col, cell, sheet, indicator)
+        if kind == "vocab":
+            return vocab_key(col.vocab, raw)
+        if kind == "pairs":
+            return self.pairs(col, cell, indicator)
+        return text_of(raw)
+
+    def yesno(self, col: Col, cell: Cell, sheet: str, indicator: str) -> bool | None:
+        from qwb.values import NO_WORDS, YES_WORDS
+
+        word = text_of(cell.value).strip().lower()
+        if word in YES_WORDS or cell.value is True:
+            return True
+        if word in NO_WORDS or cell.value is False:
+            return False
+        self.problem(sheet, cell.ref, "scheme-format", f"“{col.label}”应填 是 或 否，现为“{cell.value}”", indicator)
+        return None
+
+    def pairs(self, col: Col, cell: Cell, indicator: str) -> list[dict[str, Any]]:
+        """台阶 "95:5; 90:3" -> [{at, score}]; 加分档次 "国家级:2; 省级:1" -> [{field, per}]."""
+        steps = col.key == "rule.steps"
+        out = []
+        for part in re.split(r"[;；\n]+", text_of(cell.value)):
+            part = part.strip()
+            if not part:
+                continue
+            m = re.match(r"^(.*?)[:：](.*)$" if steps else r"^(.*)[:：](.*)$", part)
+            name, amount = m.groups() if m else ("", "")
+            first = plain_number(strip_op(name)) if steps else name.strip()
+            second = plain_number(amount)
+            if not m or first is None or second is None or first == "":
+                example = "95:5; 90:3" if steps else "国家级:2; 省级:1"
+                self.problem(INDICATORS, cell.ref, "rule-bad-parameter",
+                             f"“{col.label}”中的“{part}”看不懂，应写成 {example}", indicator)
+                continue
+            out.append({"at": first, "score": second} if steps else {"field": first, "per": second})
+        return out
