@@ -101,16 +101,14 @@ def _path(settings: Mapping[str, Any], label: str, base: Path | None) -> Path | 
 
 def _scheme(settings: Mapping[str, Any], base: Path | None) -> Any:
     from qwb.issues import errors
-    from qwb.scheme import bundled, read
+    from qwb.scheme import read, resolve
 
     text = _text(settings, SCHEME)
     if not text:
         raise ConsoleError(f"请在“{SCHEME}”中填写考核方案文件的路径")
-    path = _path(settings, SCHEME, base)
-    if path is not None and not path.is_file() and not Path(text).suffix and bundled(text):
-        path = bundled(text)[0]
-    if path is None or not path.is_file():
-        raise ConsoleError(f"找不到方案文件：{path}")
+    path = resolve(text, base)
+    if path is None:
+        raise ConsoleError(f"找不到方案文件：{_path(settings, SCHEME, base)}")
     scheme, issues = read(path)
     if scheme is None or errors(issues):
         first = "；".join(i.message for i in errors(issues)[:3])

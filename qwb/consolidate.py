@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,11 +130,10 @@ def _read_parallel(scheme: Scheme, paths: list[Path], folder: Path, progress: Pr
                    workers: int, limits: Limits) -> list[ReturnFile]:
     from concurrent.futures import ProcessPoolExecutor
 
-    portable = dataclasses.replace(scheme, locate=None)
     jobs = [(p, _display_name(p, folder)) for p in paths]
     out = []
     chunk = max(1, min(64, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(portable, limits)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(scheme, limits)) as pool:
         for n, rf in enumerate(pool.map(_read_in_worker, jobs, chunksize=chunk)):
             out.append(rf)
             if progress and n % 10 == 0:

@@ -22,7 +22,7 @@ from qwb.fill import Text, as_date, fill, sort_rows
 from qwb.keys import BLANK_KEY, EntryKey
 from qwb.numtext import number
 from qwb.rules import VETO_FIELD, YES, InputField
-from qwb.scheme import SchemeError, bundled, load
+from qwb.scheme import SchemeError, bundled, load, resolve
 from qwb.scheme.entries import entries
 from qwb.scheme.model import Scheme
 from qwb.simulate import simulate
@@ -30,7 +30,6 @@ from qwb.templates import Assignee, assignees, file_name, write_templates
 from qwb.templates.layout import template_keys
 
 MARKER = ".qwb-demo"
-MINI = Path(__file__).resolve().parent.parent / "tests" / "data" / "mini.yaml"
 TEMPLATES, RETURNS = "模板", "退回"
 REPORT, SUMMARY = "排名工作簿.xlsx", "汇总.json"
 SEED = 2024
@@ -60,29 +59,15 @@ class Plan:
     sorted_file: str = ""
 
 
-def find_scheme(name: str) -> tuple[Path | None, str]:
-    """A scheme path from a bundled name or a path; the mini test scheme when the bundled one is absent."""
-    if Path(name).is_file():
-        return Path(name), ""
-    found = bundled(name)
-    if found:
-        return found[0], ""
-    if MINI.is_file():
-        return MINI, f"未找到内置方案“{name}”，改用测试方案 {MINI.name}。"
-    return None, ""
-
-
 def run(scheme_name: str, out_dir: Path, console: Any) -> int:
     from rich.markup import escape
 
     started = time.perf_counter()
-    path, note = find_scheme(scheme_name)
+    path = resolve(scheme_name)
     if path is None:
         console.print(f"[red]找不到方案“{escape(scheme_name)}”。可用的内置方案："
                       f"{'、'.join(p.stem for p in bundled()) or '无'}。[/red]")
         return 1
-    if note:
-        console.print(f"[yellow]{escape(note)}[/yellow]")
     try:
         scheme = load(path)
     except SchemeError as exc:

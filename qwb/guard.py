@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from qwb.issues import EncryptedFile, FileTooLarge, IssueType, UnreadableFile, UnsupportedFormat
 from qwb.templates.names import ENTRY_SHEET, IDENTITY_SHEET
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -36,14 +37,14 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass(frozen=True)
 class Refusal:
-    code: str
+    kind: type[IssueType]
     message: str
 
 
 def inspect(path: Path, limits: Limits = DEFAULT_LIMITS, data: bytes | None = None) -> Refusal | None:
     """Why this file cannot be read, or None if it may be parsed. ``data``: the file's bytes, if already read."""
     if path.is_dir():
-        return Refusal("unreadable-file", "这是一个文件夹，不是 Excel 文件。")
+        return Refusal(UnreadableFile, "这是一个文件夹，不是 Excel 文件。")
     try:
         size = path.stat().st_size if data is None else len(data)
         if data is None:
@@ -52,19 +53,19 @@ def inspect(path: Path, limits: Limits = DEFAULT_LIMITS, data: bytes | None = No
         else:
             head = data[:8]
     except OSError as exc:
-        return Refusal("unreadable-file", f"无法打开文件：{exc.strerror or exc}")
+        return Refusal(UnreadableFile, f"无法打开文件：{exc.strerror or exc}")
     if size == 0:
-        return Refusal("unreadable-file", "文件为空（0 字节），请重新保存后提交。")
+        return Refusal(UnreadableFile, "文件为空（0 字节），请重新保存后提交。")
     if size > limits.file_bytes:
-        return Refusal("file-too-large", f"文件 {size // 1024 // 1024} MB，超过上限 "
+        return Refusal(FileTooLarge, f"文件 {size // 1024 // 1024} MB，超过上限 "
                                          f"{limits.file_bytes // 1024 // 1024} MB。请删除无关内容后另存。")
     if head.startswith(OLE_MAGIC):
         return _inspect_ole(path)
     if head.startswith(ZIP_MAGIC):
         return _inspect_zip(io.BytesIO(data) if data is not None else path, limits, path.suffix.lower())
     if path.suffix.lower() == ".et":
-        return Refusal("unsupported-format", "WPS 表格（.et）格式无法读取，请在 WPS 中“另存为” Excel 工作簿（.xlsx）。")
-    return Refusal("unreadable-file", "文件内容不是 Excel 工作簿（可能是改了扩展名的其他文件），"
+        return Refusal(UnsupportedFormat, "WPS 表格（.et）格式无法读取，请在 WPS 中“另存为” Excel 工作簿（.xlsx）。")
+    return Refusal(UnreadableFile, "文件内容不是 Excel 工作簿（可能是改了扩展名的其他文件），"
                                       "请在 Excel/WPS 中打开模板填写后另存为 .xlsx。")
 
 
@@ -78,10 +79,10 @@ def _inspect_ole(path: Path) -> Refusal | None:
     except Exception:  # noqa: BLE001 - not an Office file msoffcrypto knows: treat as unknown OLE
         encrypted = False
     if encrypted:
-        return Refusal("encrypted-file", "文件设置了打开密码，无法读取。请取消密码（文件→信息→保护工作簿）后重新提交。")
+        return Refusal(EncryptedFile, "文件设置了打开密码，无法读取。请取消密码（文件→信息→保护工作簿）后重新提交。")
     if path.suffix.lower() in (".xls", ".et"):
         return None  # python-calamine reads the binary .xls format
-    return Refusal("unsupported-format", "这是旧版 Excel 97-2003 或 WPS 格式的文件，但扩展名不符。"
+    return Refusal(UnsupportedFormat, "这是旧版 Excel 97-2003 或 WPS 格式的文件，但扩展名不符。"
                                          "请另存为 Excel 工作簿（.xlsx）后重新提交。")
 
 
@@ -91,21 +92,21 @@ def _inspect_zip(source: Path | io.BytesIO, limits: Limits, suffix: str) -> Refu
             infos = archive.infolist()
             total = sum(i.file_size for i in infos)
             if total > limits.uncompressed_bytes:
-                return Refusal("file-too-large", f"文件解压后 {total // 1024 // 1024} MB，超过上限 "
+                return Refusal(FileTooLarge, f"文件解压后 {total // 1024 // 1024} MB，超过上限 "
                                                  f"{limits.uncompressed_bytes // 1024 // 1024} MB（可能是压缩炸弹）。")
             for info in infos:
                 if info.file_size > 1024 * 1024 and info.file_size > limits.compression_ratio * max(info.compress_size, 1):
-                    return Refusal("file-too-large", f"文件中“{info.filename}”的压缩比异常（可能是压缩炸弹），已拒收。")
+                    return Refusal(FileTooLarge, f"文件中“{info.filename}”的压缩比异常（可能是压缩炸弹），已拒收。")
             if suffix == ".ods" or "content.xml" in archive.namelist():
                 return None
             if "xl/workbook.xml" not in archive.namelist():
-                return Refusal("unreadable-file", "文件是压缩包但不是 Excel 工作簿（可能是 Word 文档或其他文件改了扩展名）。")
+                return Refusal(UnreadableFile, "文件是压缩包但不是 Excel 工作簿（可能是 Word 文档或其他文件改了扩展名）。")
             for part in sheet_parts(archive, WATCHED_SHEETS).values():
                 refusal = _check_dimension(archive, part, limits)
                 if refusal:
                     return refusal
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return Refusal("unreadable-file", f"文件已损坏（不完整或被截断），无法读取（{type(exc).__name__}）。请重新保存后提交。")
+        return Refusal(UnreadableFile, f"文件已损坏（不完整或被截断），无法读取（{type(exc).__name__}）。请重新保存后提交。")
     return None
 
 
@@ -154,6 +155,6 @@ def _check_dimension(archive: zipfile.ZipFile, name: str, limits: Limits) -> Ref
         col = col * 26 + ord(ch) - 64
     rows = int(m.group(2))
     if rows > limits.rows or col > limits.columns:
-        return Refusal("file-too-large", f"工作表范围 {rows} 行 × {col} 列，超过上限 {limits.rows} 行 × "
+        return Refusal(FileTooLarge, f"工作表范围 {rows} 行 × {col} 列，超过上限 {limits.rows} 行 × "
                                          f"{limits.columns} 列。请删除多余的行列后另存。")
     return None

@@ -543,11 +543,6 @@ class ZeroPoints(IssueType):
     description = "指标分值为 0，不影响总分。"
     fix = "核对原文。"
 
-def make(code: str, message: str, **where: Any) -> Issue:
-    """Transitional: the scheme reader still names its issue types by code (converted next)."""
-    return REGISTRY[code].new(detail=message, **where)
-
-
 def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity == "error"]
 

@@ -24,7 +24,6 @@ from qwb.engine import Checked, ItemPlan, KeyIndex, check_entries, plan, score_u
 from qwb.files import sha256
 from qwb.guard import DEFAULT_LIMITS, Limits, inspect, sheet_parts
 from qwb.issues import (
-    REGISTRY,
     ChangedScheme,
     DuplicateKey,
     DuplicateSameValue,
@@ -244,7 +243,7 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
             return rf.reject(UnreadableFile, detail=f"无法读取文件：{exc.strerror or exc}")
     refusal = inspect(path, limits, data)
     if refusal is not None or data is None:
-        return rf.reject(REGISTRY[refusal.code], detail=refusal.message) if refusal else \
+        return rf.reject(refusal.kind, detail=refusal.message) if refusal else \
             rf.reject(UnreadableFile, detail="无法读取文件。")
     try:
         sheet_names, sheets = read_sheets(data)

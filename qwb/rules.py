@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from qwb.expr import Binary, Call, Compare, Expr, Field, If, Num, Text, clamp
+from qwb.issues import IssueType, RuleBadParameter, RuleMissing, RuleMissingParameter, RuleUnknownType
 from qwb.numtext import number, plain
 
 #: field names of the contract
@@ -84,7 +85,10 @@ def yesno_field(name: str, required: bool = False) -> InputField:
     return InputField(name, "yesno", labels=YESNO, required=required)
 
 
-Problem = Callable[[str, str, str], None]  # (parameter path, code, message)
+#: (parameter path, kind of problem, message); PARAM in a message is where the parameter's name goes, as the
+#: author knows it (its YAML key, or its column in the scheme workbook)
+Problem = Callable[[str, type[IssueType], str], None]
+PARAM = "\x00param\x00"
 
 
 class _Params:
@@ -96,23 +100,23 @@ class _Params:
     def number(self, key: str, default: Any = ..., label: str = "") -> Decimal | None:
         raw = self.data.get(key, default)
         if raw is ...:
-            self.problem(key, "rule-missing-parameter", f"规则缺少参数“{key}”{label}")
+            self.problem(key, RuleMissingParameter, f"规则缺少参数“{PARAM}”{label}")
             return None
         if raw is None:
             return None
         try:
             return to_decimal(raw)
         except (ValueError, ArithmeticError):
-            self.problem(key, "rule-bad-parameter", f"参数“{key}”应为数字，现为“{raw}”")
+            self.problem(key, RuleBadParameter, f"参数“{PARAM}”应为数字，现为“{raw}”")
             return None
 
     def choice(self, key: str, allowed: tuple[str, ...], default: Any = ...) -> str | None:
         raw = self.data.get(key, default)
         if raw is ...:
-            self.problem(key, "rule-missing-parameter", f"规则缺少参数“{key}”（可选：{'、'.join(allowed)}）")
+            self.problem(key, RuleMissingParameter, f"规则缺少参数“{PARAM}”（可选：{'、'.join(allowed)}）")
             return None
         if raw not in allowed:
-            self.problem(key, "rule-bad-parameter", f"参数“{key}”应为 {'、'.join(allowed)} 之一，现为“{raw}”")
+            self.problem(key, RuleBadParameter, f"参数“{PARAM}”应为 {'、'.join(allowed)} 之一，现为“{raw}”")
             return None
         return str(raw)
 
@@ -126,19 +130,19 @@ class _Params:
         if raw is None:
             return None
         if not isinstance(raw, (list, tuple)) or len(raw) != 2:
-            self.problem("range", "rule-bad-parameter", f"参数“range”应写成 [最小值, 最大值]（不限的一端写 null），现为“{raw}”")
+            self.problem("range", RuleBadParameter, f"参数“{PARAM}”应写成 [最小值, 最大值]（不限的一端写 null），现为“{raw}”")
             return None
         ends = _Params({"min": raw[0], "max": raw[1]}, lambda k, c, m: self.problem(f"range.{k}", c, m))
         low, high = ends.number("min", None), ends.number("max", None)
         if low is not None and high is not None and low > high:
-            self.problem("range", "rule-bad-parameter", f"参数“range”的最小值 {_n(low)} 大于最大值 {_n(high)}")
+            self.problem("range", RuleBadParameter, f"参数“{PARAM}”的最小值 {plain(low)} 大于最大值 {plain(high)}")
             return None
         return low, high
 
     def items(self, key: str) -> list[Any]:
         raw = self.data.get(key)
         if not isinstance(raw, list) or not raw:
-            self.problem(key, "rule-missing-parameter", f"规则缺少参数“{key}”（至少一项）")
+            self.problem(key, RuleMissingParameter, f"规则缺少参数“{PARAM}”（至少一项）")
             return []
         return raw
 
@@ -147,7 +151,6 @@ def _dec(d: Decimal | None) -> Decimal:
     return d if d is not None else Decimal(0)
 
 
-_plain = number  # a Decimal as the number YAML holds (qwb.scheme imports it from here)
 
 
 @dataclass(frozen=True)
@@ -170,16 +173,15 @@ class Rule:
         return RULE_NAMES.get(self.type, self.type)
 
 
-_n = plain  # a Decimal as text (qwb.scheme imports it from here)
 
 
 def _with_unit(value: Decimal, unit: str) -> str:
-    return f"{_n(value)}{unit}"
+    return f"{plain(value)}{unit}"
 
 
 def _with_range(params: dict[str, Any], given: Range | None) -> dict[str, Any]:
     if given is not None:
-        params["range"] = [_plain(given[0]), _plain(given[1])]
+        params["range"] = [number(given[0]), number(given[1])]
     return params
 
 
@@ -203,7 +205,7 @@ class ChoiceRule(Rule):
         options = []
         for i, raw in enumerate(p.items("options")):
             if not isinstance(raw, dict) or "label" not in raw:
-                p.problem(f"options[{i}]", "rule-bad-parameter", "选项应写成 {label: 标签, score: 分值}")
+                p.problem(f"options[{i}]", RuleBadParameter, "选项应写成 {label: 标签, score: 分值}")
                 continue
             score = _Params(raw, lambda k, c, m, i=i: p.problem(f"options[{i}].{k}", c, m)).number("score")
             options.append(Option(str(raw["label"]).strip(), _dec(score), str(raw.get("note") or "")))
@@ -219,12 +221,12 @@ class ChoiceRule(Rule):
         return expr
 
     def describe(self, points: Decimal) -> str:
-        return "；".join(f"{o.label} {_n(o.score)}分" for o in self.options)
+        return "；".join(f"{o.label} {plain(o.score)}分" for o in self.options)
 
     def to_params(self) -> dict[str, Any]:
         opts = []
         for o in self.options:
-            d: dict[str, Any] = {"label": o.label, "score": _plain(o.score)}
+            d: dict[str, Any] = {"label": o.label, "score": number(o.score)}
             if o.note:
                 d["note"] = o.note
             opts.append(d)
@@ -247,11 +249,11 @@ class DirectRule(Rule):
         return Field(DIRECT)
 
     def describe(self, points: Decimal) -> str:
-        step = f"，按 {_n(self.step)} 分计" if self.step else ""
-        return f"按实际情况打分，0～{_n(points)} 分{step}"
+        step = f"，按 {plain(self.step)} 分计" if self.step else ""
+        return f"按实际情况打分，0～{plain(points)} 分{step}"
 
     def to_params(self) -> dict[str, Any]:
-        return {} if self.step is None else {"step": _plain(self.step)}
+        return {} if self.step is None else {"step": number(self.step)}
 
 
 @dataclass(frozen=True)
@@ -285,16 +287,16 @@ class TargetRule(Rule):
 
     def describe(self, points: Decimal) -> str:
         passed = self.pass_score if self.pass_score is not None else points
-        return f"{OP_WORDS[self.op]}{_with_unit(self.target, self.unit)} 得 {_n(passed)} 分，否则 {_n(self.fail_score)} 分"
+        return f"{OP_WORDS[self.op]}{_with_unit(self.target, self.unit)} 得 {plain(passed)} 分，否则 {plain(self.fail_score)} 分"
 
     def to_params(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"op": self.op, "target": _plain(self.target)}
+        d: dict[str, Any] = {"op": self.op, "target": number(self.target)}
         if self.unit:
             d["unit"] = self.unit
         if self.pass_score is not None:
-            d["pass"] = _plain(self.pass_score)
+            d["pass"] = number(self.pass_score)
         if self.fail_score:
-            d["fail"] = _plain(self.fail_score)
+            d["fail"] = number(self.fail_score)
         return _with_range(d, self.range)
 
 
@@ -318,7 +320,7 @@ class StepsRule(Rule):
         steps = []
         for i, raw in enumerate(p.items("steps")):
             if not isinstance(raw, dict):
-                p.problem(f"steps[{i}]", "rule-bad-parameter", "台阶应写成 {at: 门槛, score: 分值}")
+                p.problem(f"steps[{i}]", RuleBadParameter, "台阶应写成 {at: 门槛, score: 分值}")
                 continue
             sub = _Params(raw, lambda k, c, m, i=i: p.problem(f"steps[{i}].{k}", c, m))
             steps.append(Step(_dec(sub.number("at")), _dec(sub.number("score"))))
@@ -336,16 +338,16 @@ class StepsRule(Rule):
         return expr
 
     def describe(self, points: Decimal) -> str:
-        steps = "；".join(f"{OP_WORDS[self.op]}{_with_unit(st.at, self.unit)} 得 {_n(st.score)} 分" for st in self.steps)
-        return f"{steps}；否则 {_n(self.else_score)} 分"
+        steps = "；".join(f"{OP_WORDS[self.op]}{_with_unit(st.at, self.unit)} 得 {plain(st.score)} 分" for st in self.steps)
+        return f"{steps}；否则 {plain(self.else_score)} 分"
 
     def to_params(self) -> dict[str, Any]:
         d: dict[str, Any] = {"op": self.op}
         if self.unit:
             d["unit"] = self.unit
-        d["steps"] = [{"at": _plain(s.at), "score": _plain(s.score)} for s in self.steps]
+        d["steps"] = [{"at": number(s.at), "score": number(s.score)} for s in self.steps]
         if self.else_score:
-            d["else"] = _plain(self.else_score)
+            d["else"] = number(self.else_score)
         return _with_range(d, self.range)
 
 
@@ -374,10 +376,10 @@ class LinearRule(Rule):
 
     def describe(self, points: Decimal) -> str:
         return (f"{_with_unit(self.zero_at, self.unit)} 得 0 分，{_with_unit(self.full_at, self.unit)} 得满分 "
-                f"{_n(points)} 分，其间按比例计分")
+                f"{plain(points)} 分，其间按比例计分")
 
     def to_params(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"zero_at": _plain(self.zero_at), "full_at": _plain(self.full_at)}
+        d: dict[str, Any] = {"zero_at": number(self.zero_at), "full_at": number(self.full_at)}
         if self.unit:
             d["unit"] = self.unit
         return _with_range(d, self.range)
@@ -397,7 +399,7 @@ class CompareRule(Rule):
     def parse(cls, p: _Params) -> CompareRule:
         raw = p.data.get("scores")
         if not isinstance(raw, dict):
-            p.problem("scores", "rule-missing-parameter", "规则缺少参数“scores”（{better, same, worse} 三档分值）")
+            p.problem("scores", RuleMissingParameter, f"规则缺少参数“{PARAM}”（{{better, same, worse}} 三档分值）")
             raw = {}
         sub = _Params(raw, lambda k, c, m: p.problem(f"scores.{k}", c, m))
         return cls(
@@ -422,16 +424,16 @@ class CompareRule(Rule):
 
     def describe(self, points: Decimal) -> str:
         word = "高于" if self.better == "higher" else "低于"
-        return (f"本期{word}基期得 {_n(self.better_score)} 分，持平得 {_n(self.same_score)} 分，"
-                f"否则 {_n(self.worse_score)} 分")
+        return (f"本期{word}基期得 {plain(self.better_score)} 分，持平得 {plain(self.same_score)} 分，"
+                f"否则 {plain(self.worse_score)} 分")
 
     def to_params(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "better": self.better,
             "scores": {
-                "better": _plain(self.better_score),
-                "same": _plain(self.same_score),
-                "worse": _plain(self.worse_score),
+                "better": number(self.better_score),
+                "same": number(self.same_score),
+                "worse": number(self.worse_score),
             },
         }
         if self.unit:
@@ -467,15 +469,15 @@ class DeductRule(Rule):
         return Binary("-", Num(points), self.deduction())
 
     def describe(self, points: Decimal) -> str:
-        cap = f"，最多扣 {_n(self.cap)} 分" if self.cap is not None else ""
+        cap = f"，最多扣 {plain(self.cap)} 分" if self.cap is not None else ""
         if self.source == "total":
-            return f"每次从总分中扣 {_n(self.per)} 分{cap}"
-        return f"每次扣 {_n(self.per)} 分{cap}，扣完 {_n(points)} 分为止"
+            return f"每次从总分中扣 {plain(self.per)} 分{cap}"
+        return f"每次扣 {plain(self.per)} 分{cap}，扣完 {plain(points)} 分为止"
 
     def to_params(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"per": _plain(self.per)}
+        d: dict[str, Any] = {"per": number(self.per)}
         if self.cap is not None:
-            d["max"] = _plain(self.cap)
+            d["max"] = number(self.cap)
         d["from"] = self.source
         return d
 
@@ -497,11 +499,11 @@ class BonusRule(Rule):
         levels = []
         for i, raw in enumerate(p.items("levels")):
             if not isinstance(raw, dict) or not raw.get("field"):
-                p.problem(f"levels[{i}]", "rule-bad-parameter", "加分档次应写成 {field: 填报项名称, per: 每项分值}")
+                p.problem(f"levels[{i}]", RuleBadParameter, "加分档次应写成 {field: 填报项名称, per: 每项分值}")
                 continue
             name = str(raw["field"]).strip()
             if any(lv.field == name for lv in levels):  # one field, one template row: a repeat cannot be filled
-                p.problem(f"levels[{i}].field", "rule-bad-parameter", f"加分档次“{name}”重复")
+                p.problem(f"levels[{i}].field", RuleBadParameter, f"加分档次“{name}”重复")
                 continue
             per = _Params(raw, lambda k, c, m, i=i: p.problem(f"levels[{i}].{k}", c, m)).number("per")
             levels.append(Level(name, _dec(per)))
@@ -517,11 +519,11 @@ class BonusRule(Rule):
         return Call("MIN", (Call("SUM", terms or (Num(Decimal(0)),)), Num(points)))
 
     def describe(self, points: Decimal) -> str:
-        levels = "；".join(f"{lv.field}每项加 {_n(lv.per)} 分" for lv in self.levels)
-        return f"{levels}；本项最多加 {_n(points)} 分"
+        levels = "；".join(f"{lv.field}每项加 {plain(lv.per)} 分" for lv in self.levels)
+        return f"{levels}；本项最多加 {plain(points)} 分"
 
     def to_params(self) -> dict[str, Any]:
-        return {"levels": [{"field": lv.field, "per": _plain(lv.per)} for lv in self.levels]}
+        return {"levels": [{"field": lv.field, "per": number(lv.per)} for lv in self.levels]}
 
 
 RULE_TYPES: dict[str, Any] = {
@@ -544,12 +546,12 @@ RULE_NAMES = {
 
 def parse_rule(data: Any, problem: Problem) -> Rule | None:
     if not isinstance(data, dict):
-        problem("", "rule-missing", "指标缺少评分规则（rule）")
+        problem("", RuleMissing, "指标缺少评分规则（rule）")
         return None
     kind = data.get("type")
     if kind not in RULE_TYPES:
         allowed = "、".join(RULE_TYPES)
-        problem("type", "rule-unknown-type", f"未知的规则类型“{kind}”，可选：{allowed}")
+        problem("type", RuleUnknownType, f"未知的规则类型“{kind}”，可选：{allowed}")
         return None
     return RULE_TYPES[kind].parse(_Params(data, problem))
 

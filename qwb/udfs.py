@@ -450,16 +450,12 @@ def QWB_SCORE(scheme_path: Any, indicator_id: Any, *values: Any) -> Any:  # noqa
 
 def scheme_file(name: str) -> Path:
     """A scheme file by path, or a bundled scheme by name (changzhou, ...)."""
-    path = Path(name).expanduser()
-    if path.is_file():
-        return path.resolve()
-    if name and not path.suffix and os.sep not in name and "/" not in name:
-        from qwb.scheme import bundled
+    from qwb.scheme import resolve
 
-        found = bundled(name)
-        if found:
-            return found[0]
-    raise CellError(BAD_VALUE, f"找不到方案文件：{name}")
+    path = resolve(name)
+    if path is None:
+        raise CellError(BAD_VALUE, f"找不到方案文件：{name}")
+    return path.resolve()
 
 
 def load_scheme(name: str) -> Scheme:

@@ -23,7 +23,11 @@ def imported(path: Path, name: str, known: set[str]) -> set[str]:
     """The qwb modules one module imports, anywhere in its body; `from pkg import mod` counts as mod."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(n) for block in ast.walk(tree) if _is_type_checking(block) for n in ast.walk(block)}
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
@@ -33,6 +37,11 @@ def imported(path: Path, name: str, known: set[str]) -> set[str]:
             found.add(base)
             found |= {f"{base}.{a.name}" for a in node.names}
     return {m for m in found if m in known and m != name}
+
+
+def _is_type_checking(node: ast.AST) -> bool:
+    """An `if TYPE_CHECKING:` block: its imports are for annotations only, not a dependency at run time."""
+    return isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
 
 
 def import_graph() -> dict[str, set[str]]:

@@ -161,3 +161,13 @@ def test_score_bad_entries_file_fails(tmp_path: Path) -> None:
 def test_wrong_usage_exits_2(args: tuple[str, ...], tmp_path: Path) -> None:
     done = qwb(*args, cwd=tmp_path)
     assert done.returncode == 2, done.stdout + done.stderr
+
+
+def test_one_resolver_for_a_scheme_by_path_or_bundled_name(tmp_path: Path) -> None:
+    from qwb.scheme import bundled, resolve
+
+    assert resolve("changzhou") == resolve("changzhou-2016") == bundled("changzhou")[0]
+    assert resolve(str(MINI)) == MINI
+    (tmp_path / "mine.yaml").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
+    assert resolve("mine.yaml", base=tmp_path) == tmp_path / "mine.yaml"
+    assert resolve("nosuch") is None and resolve("") is None and resolve("nosuch.yaml") is None

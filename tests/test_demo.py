@@ -112,10 +112,17 @@ def test_demo_runs_again_in_its_own_folder_and_refuses_others(run: SimpleNamespa
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
 
 
-def test_unknown_scheme_falls_back_to_mini(tmp_path: Path) -> None:
+def test_an_unknown_scheme_is_refused_with_the_bundled_names(tmp_path: Path) -> None:
+    """No fallback to a test file a wheel does not contain: the person is told what exists."""
     done = demo("--scheme", "no-such-scheme", "--out", str(tmp_path / "d"))
+    assert done.returncode == 1
+    assert "找不到方案“no-such-scheme”" in done.stdout and "changzhou-2016" in done.stdout
+    assert not (tmp_path / "d").exists()
+
+
+def test_the_demo_runs_on_a_scheme_file(tmp_path: Path) -> None:
+    done = demo("--scheme", str(Path(__file__).parent / "data" / "mini.yaml"), "--out", str(tmp_path / "d"))
     assert done.returncode == 0, done.stderr
-    assert "改用测试方案 mini.yaml" in done.stdout
     summary = json.loads((tmp_path / "d" / "汇总.json").read_text(encoding="utf-8"))
     assert summary["scheme"] == "mini-2024"
 

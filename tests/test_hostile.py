@@ -166,8 +166,8 @@ def test_limits_are_configurable(good, tmp_path) -> None:  # type: ignore[no-unt
     path = good[0][0]
     assert inspect(path) is None
     refusal = inspect(path, Limits(rows=3))
-    assert refusal is not None and refusal.code == "file-too-large" and "3 行" in refusal.message
-    assert inspect(path, Limits(file_bytes=100)).code == "file-too-large"  # type: ignore[union-attr]
+    assert refusal is not None and refusal.kind.code == "file-too-large" and "3 行" in refusal.message
+    assert inspect(path, Limits(file_bytes=100)).kind.code == "file-too-large"  # type: ignore[union-attr]
 
 
 def test_old_xls_and_ods_are_read(scheme, good, tmp_path) -> None:  # type: ignore[no-untyped-def]

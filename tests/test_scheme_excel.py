@@ -21,7 +21,8 @@ from qwb.scheme import bundled, load, read
 from qwb.scheme.excel_columns import INDICATORS, OPTIONS, RULE_COLS, SETTINGS_ROWS, indicator_cols
 from qwb.scheme.excel_reader import read_dict, read_excel
 from qwb.scheme.excel_writer import write_blank, write_excel
-from qwb.scheme.yaml_form import dump_yaml, scheme_to_dict
+from qwb.scheme.model import scheme_to_dict
+from qwb.scheme.yaml_form import dump_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -63,7 +64,7 @@ def test_yaml_excel_yaml_round_trip(scheme_path: Path, tmp_path: Path) -> None:
     scheme = load(scheme_path)
     first = tmp_path / "first.xlsx"
     write_excel(scheme, first)
-    back, issues = read_excel(first)
+    back, issues, _locate = read_excel(first)
     assert errors(issues) == []
     assert back == scheme
     data, _reader, _issues = read_dict(first)
@@ -148,7 +149,7 @@ def test_edge_cases_round_trip(tmp_path: Path) -> None:
     assert scheme.extra["long_text"] == "长" * 70000 and scheme.source["pages"] == 12
     path = tmp_path / "tricky.xlsx"
     write_excel(scheme, path)
-    back, issues = read_excel(path)
+    back, issues, _locate = read_excel(path)
     assert errors(issues) == []
     assert back == scheme
     assert back.indicators[0].evidence == ("通报；含分号的一项",)
@@ -305,7 +306,7 @@ def test_author_habits_are_understood(tmp_path: Path) -> None:
         ws[f"{title_col}{row}"] = None
     wb["设置"]["B5"] = "2024"  # a year typed as text
     wb.save(path)
-    back, issues = read_excel(path)
+    back, issues, _locate = read_excel(path)
     assert issues == []
     assert back == load(DATA / "mini.yaml")
     target = back.indicator("4").rule
@@ -338,7 +339,7 @@ def test_blank_workbook_filled_by_an_author_reads_as_the_scheme(tmp_path: Path) 
                     target[ws.title][f"{letter}{cell.row}"] = cell.value
     filled = tmp_path / "filled.xlsx"
     target.save(filled)
-    back, issues = read_excel(filled)
+    back, issues, _locate = read_excel(filled)
     assert issues == []
     assert back == load(DATA / "mini.yaml")
 
@@ -367,7 +368,7 @@ def test_libreoffice_resaved_workbook_reads_back(scheme_path: Path, tmp_path: Pa
     write_excel(scheme, path)
     resaved = soffice.convert(path, "xlsx", tmp_path / "lo")
     assert resaved.read_bytes() != path.read_bytes()
-    back, issues = read_excel(resaved)
+    back, issues, _locate = read_excel(resaved)
     assert errors(issues) == []
     assert back == scheme
     ws = openpyxl.load_workbook(resaved)[INDICATORS]

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from qwb.rules import NO, RULE_NAMES, YES, _plain
+from qwb.numtext import number
+from qwb.rules import NO, RULE_NAMES, YES
 from qwb.scheme.excel_columns import (
     ALIASES,
     LEVEL_DIGITS,
@@ -69,7 +70,7 @@ def plain_number(text: str) -> int | float | None:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    return _plain(value) if value.is_finite() else None
+    return number(value) if value.is_finite() else None
 
 
 def strip_op(text: str) -> str:
@@ -87,7 +88,7 @@ def number_of(cell: Cell) -> Any:
         return text_of(raw)
     if isinstance(raw, int | float):
         if percent_format(cell.number_format):
-            return _plain(Decimal(format(raw, ".15g")) * 100)
+            return number(Decimal(format(raw, ".15g")) * 100)
         return raw
     if isinstance(raw, dt.date):
         return text_of(raw)

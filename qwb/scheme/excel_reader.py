@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from qwb.issues import Issue, make
+from qwb.issues import Issue, IssueType, RuleBadParameter, SchemeFormat, SchemeUnreadable
 from qwb.scheme.excel_cells import (
     Cell,
     blank,
@@ -61,36 +61,36 @@ from qwb.scheme.excel_columns import (
     indicator_cols,
     shown,
 )
-from qwb.scheme.model import KNOWN_KEYS, Builder, Scheme
+from qwb.scheme.model import KNOWN_KEYS, Builder, Locate, Scheme, key_name
 
 
-def read_excel(path: str | Path) -> tuple[Scheme | None, list[Issue]]:
-    """Read an authoring workbook: (scheme or None, every problem, located by sheet and cell)."""
+def read_excel(path: str | Path) -> tuple[Scheme | None, list[Issue], Locate]:
+    """Read an authoring workbook: (scheme or None, every problem, where each path of the scheme is)."""
     path = Path(path)
     data, reader, issues = read_dict(path)
     if data is None or reader is None:
-        return None, issues
-    builder = Builder(data, reader.locate)
+        return None, issues, lambda p: {"file": path.name}
+    builder = Builder(data, reader.locate, reader.label)
     scheme = builder.build()
-    return scheme, issues + reader.relabel(builder.issues)
+    return scheme, issues + reader.unreported(builder.issues), reader.locate
 
 
 def read_dict(path: Path) -> tuple[dict[str, Any] | None, _Reader | None, list[Issue]]:
-    """The workbook in the dict form of :func:`~qwb.scheme.yaml_form.scheme_to_dict`, its locator, the issues."""
+    """The workbook in the dict form of :func:`~qwb.scheme.model.scheme_to_dict`, its locator, the issues."""
     from qwb import guard
 
     refusal = guard.inspect(path)
     if refusal is not None:
-        return None, None, [make("scheme-unreadable", f"无法读取方案工作簿：{refusal.message}", file=path.name)]
+        return None, None, [SchemeUnreadable.new(detail=f"无法读取方案工作簿：{refusal.message}", file=path.name)]
     try:
         import openpyxl
 
         wb = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        return None, None, [make("scheme-unreadable", f"无法读取方案工作簿：{exc}", file=path.name)]
+        return None, None, [SchemeUnreadable.new(detail=f"无法读取方案工作簿：{exc}", file=path.name)]
     if INDICATORS not in wb.sheetnames and SETTINGS not in wb.sheetnames:
         message = f"工作簿中没有“{SETTINGS}”和“{INDICATORS}”工作表，不是考核方案编制工作簿（可用 qwb scheme blank 生成）"
-        return None, None, [make("scheme-format", message, file=path.name)]
+        return None, None, [SchemeFormat.new(detail=message, file=path.name)]
     reader = _Reader(wb, path.name)
     data = reader.data()
     return data, reader, reader.issues
@@ -105,19 +105,19 @@ class _Reader:
         self.where: dict[str, tuple[str, str]] = {}
         self.ids: list[str] = []
         self.reported: set[tuple[str, str]] = set()
-        self.labels: dict[tuple[str, str], tuple[str, str]] = {}  # (sheet, cell) -> (English key, Chinese label)
+        self.labels: dict[str, str] = {}  # path -> the Chinese header of its column
 
     # --- issues and locations ------------------------------------------------------
 
-    def problem(self, sheet: str, cell: str, code: str, message: str, indicator: str = "") -> None:
+    def problem(self, sheet: str, cell: str, kind: type[IssueType], message: str, indicator: str = "") -> None:
         self.reported.add((sheet, cell))
         where = {"file": self.file, "sheet": sheet, "cell": cell}
-        self.issues.append(make(code, message, **where, **({"indicator": indicator} if indicator else {})))
+        self.issues.append(kind.new(detail=message, **where, **({"indicator": indicator} if indicator else {})))
 
     def at(self, path: str, sheet: str, cell: str, label: str = "") -> None:
         self.where.setdefault(path, (sheet, cell))
         if label:
-            self.labels[(sheet, cell)] = (path.split(".")[-1], label)
+            self.labels[path] = label
 
     def locate(self, path: str) -> dict[str, str]:
         p = path
@@ -131,20 +131,15 @@ class _Reader:
             out["indicator"] = self.ids[int(m.group(1))]
         return out
 
-    def relabel(self, issues: list[Issue]) -> list[Issue]:
-        """The Builder's issues, minus those at a cell already reported, with parameter names in Chinese."""
-        out = []
-        for issue in issues:
-            if (issue.sheet, issue.cell) in self.reported:
-                continue
-            if (issue.sheet, issue.cell) in self.labels:
-                key, label = self.labels[(issue.sheet, issue.cell)]
-                issue.message = issue.message.replace(f"“{key}”", f"“{label}”").replace(
-                    f"必填项 {key}", f"必填项“{label}”")
-            if "“options”" in issue.message:
-                issue.message = issue.message.replace("“options”", f"“选项”（在“{OPTIONS}”表中按指标编号逐行填写）")
-            out.append(issue)
-        return out
+    def label(self, path: str) -> str:
+        """A parameter as the author knows it: its column header (目标值), not its YAML key (target)."""
+        if path.endswith(".rule.options"):
+            return f"选项（在“{OPTIONS}”表中按指标编号逐行填写）"
+        return self.labels.get(path) or key_name(path)
+
+    def unreported(self, issues: list[Issue]) -> list[Issue]:
+        """The Builder's issues, minus those at a cell the reader has already reported."""
+        return [i for i in issues if (i.sheet, i.cell) not in self.reported]
 
     # --- sheets ---------------------------------------------------------------------
 
@@ -158,7 +153,7 @@ class _Reader:
         for key in required:
             if key not in by_label:
                 label = next(c.label for c in cols if c.key == key)
-                self.problem(name, "A1", "scheme-format", f"“{name}”表缺少“{label}”列（表头应在第 1 行）")
+                self.problem(name, "A1", SchemeFormat, f"“{name}”表缺少“{label}”列（表头应在第 1 行）")
         out = []
         for row in ws.iter_rows(min_row=2):
             cells = {}
@@ -195,7 +190,7 @@ class _Reader:
     def settings(self, d: dict[str, Any]) -> None:
         self.at("", SETTINGS, "A1")
         if SETTINGS not in self.wb.sheetnames:
-            self.problem(SETTINGS, "", "scheme-format", f"工作簿中没有“{SETTINGS}”工作表")
+            self.problem(SETTINGS, "", SchemeFormat, f"工作簿中没有“{SETTINGS}”工作表")
             return
         ws = self.wb[SETTINGS]
         specs = {norm(c.label): c for c in SETTINGS_ROWS} | {norm(c.key): c for c in SETTINGS_ROWS}
@@ -208,7 +203,7 @@ class _Reader:
             if col is None and label.startswith(SOURCE_PREFIX):
                 col = Col(f"source.{label.removeprefix(SOURCE_PREFIX)}", label)
             if col is None:
-                self.problem(SETTINGS, row[0].coordinate, "scheme-format",
+                self.problem(SETTINGS, row[0].coordinate, SchemeFormat,
                              f"“{SETTINGS}”表第 {row[0].row} 行的项目“{label}”无法识别")
                 continue
             cell = Cell(row[1].value, row[1].coordinate, row[1].number_format or "General")
@@ -267,11 +262,11 @@ class _Reader:
             key = text_of(cells["key"].value).strip() if "key" in cells else ""
             ref = cells["key"].ref if "key" in cells else cells["_row"].ref
             if key in KNOWN_KEYS - {"source"} or not key:
-                self.problem(EXTENSION, ref, "scheme-format",
+                self.problem(EXTENSION, ref, SchemeFormat,
                              f"扩展项的键“{key}”不可用：{'不能为空' if not key else '请在对应的工作表中填写'}")
                 continue
             if key in texts and key != previous:
-                self.problem(EXTENSION, ref, "scheme-format", f"扩展项“{key}”出现两次，应写在相邻的行中")
+                self.problem(EXTENSION, ref, SchemeFormat, f"扩展项“{key}”出现两次，应写在相邻的行中")
                 continue
             self.at(key, EXTENSION, ref)
             texts.setdefault(key, []).append(text_of(cells["yaml"].value) if "yaml" in cells else "")
@@ -280,7 +275,7 @@ class _Reader:
             try:
                 value = yaml.safe_load("".join(parts))
             except yaml.YAMLError as exc:
-                self.problem(EXTENSION, self.where[key][1], "scheme-format", f"扩展项“{key}”不是有效的 YAML：{exc}")
+                self.problem(EXTENSION, self.where[key][1], SchemeFormat, f"扩展项“{key}”不是有效的 YAML：{exc}")
                 continue
             if key == "source" and isinstance(value, dict):
                 d["source"] = {**value, **d.get("source", {})}
@@ -344,7 +339,7 @@ class _Reader:
             if cell is None or blank(cell.value):
                 continue
             if col.rule_param not in used:
-                self.problem(INDICATORS, cell.ref, "rule-bad-parameter",
+                self.problem(INDICATORS, cell.ref, RuleBadParameter,
                              f"指标 {ind_id} 的规则类型“{shown(RULE_VOCAB, kind)}”不使用“{col.label}”，"
                              f"请清空该格或改正规则类型", ind_id)
                 continue
@@ -390,7 +385,7 @@ class _Reader:
             why = "不是“choice 选项评分”类指标" if ind_id in self.ids else "不在“指标”表中"
             for ref, _option, cells in entries:
                 cell = cells["indicator"].ref if "indicator" in cells else ref
-                self.problem(OPTIONS, cell, "rule-bad-parameter", f"选项所属的指标编号“{ind_id}”{why}")
+                self.problem(OPTIONS, cell, RuleBadParameter, f"选项所属的指标编号“{ind_id}”{why}")
 
     # --- one cell ---------------------------------------------------------------------
 
@@ -430,7 +425,7 @@ class _Reader:
             return True
         if word in NO_WORDS or cell.value is False:
             return False
-        self.problem(sheet, cell.ref, "scheme-format", f"“{col.label}”应填 是 或 否，现为“{cell.value}”", indicator)
+        self.problem(sheet, cell.ref, SchemeFormat, f"“{col.label}”应填 是 或 否，现为“{cell.value}”", indicator)
         return None
 
     def pairs(self, col: Col, cell: Cell, indicator: str) -> list[dict[str, Any]]:
@@ -447,7 +442,7 @@ class _Reader:
             second = plain_number(amount)
             if not m or first is None or second is None or first == "":
                 example = "95:5; 90:3" if steps else "国家级:2; 省级:1"
-                self.problem(INDICATORS, cell.ref, "rule-bad-parameter",
+                self.problem(INDICATORS, cell.ref, RuleBadParameter,
                              f"“{col.label}”中的“{part}”看不懂，应写成 {example}", indicator)
                 continue
             out.append({"at": first, "score": second} if steps else {"field": first, "per": second})

@@ -57,8 +57,7 @@ from qwb.scheme.excel_columns import (
     indicator_cols,
     shown,
 )
-from qwb.scheme.model import KNOWN_KEYS, Scheme
-from qwb.scheme.yaml_form import scheme_to_dict
+from qwb.scheme.model import KNOWN_KEYS, Scheme, scheme_to_dict
 
 
 def write_excel(scheme: Scheme, path: str | Path) -> None:

@@ -1,4 +1,5 @@
-"""The scheme (考核方案) as Python objects, built from the dict form both YAML and Excel produce."""
+"""The scheme (考核方案) as Python objects: built from the dict form both YAML and Excel produce (Builder),
+and turned back into it (scheme_to_dict), the one place for each direction."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from qwb.issues import Issue, make
+from qwb.issues import BadId, Issue, IssueType, SchemeFormat
+from qwb.numtext import number
 from qwb.rules import (
     NA_FIELD,
+    PARAM,
     InputField,
     Rule,
     parse_rule,
@@ -26,6 +29,14 @@ SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 #: where a value came from: a YAML path ("indicators[3].rule.target") -> a human location
 Locate = Callable[[str], dict[str, str]]
+#: how a person names the value at a path: the YAML key, or the workbook's column header
+Label = Callable[[str], str]
+
+
+def key_name(path: str) -> str:
+    """The last key of a path, as written in YAML: indicators[3].rule.target -> target."""
+    last = path.rsplit(".", 1)[-1]
+    return last.split("[", 1)[0] or path
 
 
 @dataclass(frozen=True)
@@ -124,8 +135,6 @@ class Scheme:
     contact: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     explicit_periods: bool = True
-    #: maps a YAML path ("indicators[3].points") to where a person fixes it
-    locate: Callable[[str], dict[str, str]] | None = field(default=None, compare=False, repr=False)
 
     # --- lookups ---------------------------------------------------------------
 
@@ -173,8 +182,6 @@ class Scheme:
         import hashlib
         import json
 
-        from qwb.scheme.yaml_form import scheme_to_dict
-
         text = json.dumps(scheme_to_dict(self), ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -185,22 +192,23 @@ class Scheme:
 class Builder:
     """Builds a Scheme from its dict form, collecting every problem with its location."""
 
-    def __init__(self, data: dict[str, Any], locate: Locate):
-        self.data, self.locate = data, locate
+    def __init__(self, data: dict[str, Any], locate: Locate, label: Label | None = None):
+        self.data, self.locate, self.label = data, locate, label or key_name
         self.issues: list[Issue] = []
 
-    def problem(self, path: str, code: str, message: str) -> None:
-        self.issues.append(make(code, message, **self.locate(path)))
+    def problem(self, path: str, kind: type[IssueType], message: str) -> None:
+        """One problem at ``path``; the parameter slot in the message names the parameter as the author sees it."""
+        self.issues.append(kind.new(detail=message.replace(PARAM, self.label(path)), **self.locate(path)))
 
     def number(self, raw: Any, path: str, required: bool = False) -> Decimal | None:
         if raw is None or raw == "":
             if required:
-                self.problem(path, "scheme-format", f"缺少必填项 {path.split('.')[-1]}")
+                self.problem(path, SchemeFormat, f"缺少必填项“{PARAM}”")
             return None
         try:
             return to_decimal(raw)
         except (ValueError, ArithmeticError):
-            self.problem(path, "scheme-format", f"“{raw}”应为数字")
+            self.problem(path, SchemeFormat, f"“{raw}”应为数字")
             return None
 
     def date(self, raw: Any, path: str) -> dt.date | None:
@@ -213,7 +221,7 @@ class Builder:
         try:
             return dt.date.fromisoformat(str(raw).strip())
         except ValueError:
-            self.problem(path, "scheme-format", f"“{raw}”应为日期，格式 YYYY-MM-DD")
+            self.problem(path, SchemeFormat, f"“{raw}”应为日期，格式 YYYY-MM-DD")
             return None
 
     def items(self, key: str) -> list[Any]:
@@ -221,37 +229,37 @@ class Builder:
         if raw is None:
             return []
         if not isinstance(raw, list):
-            self.problem(key, "scheme-format", f"{key} 应为列表")
+            self.problem(key, SchemeFormat, f"{key} 应为列表")
             return []
         return raw
 
     def build(self) -> Scheme | None:
         d = self.data
         if not isinstance(d, dict):
-            self.problem("", "scheme-format", "方案应为一个映射（键: 值）")
+            self.problem("", SchemeFormat, "方案应为一个映射（键: 值）")
             return None
         if d.get("format") not in (None, "qwb-scheme/1"):
-            self.problem("format", "scheme-format", f"不支持的格式“{d.get('format')}”，应为 qwb-scheme/1")
+            self.problem("format", SchemeFormat, f"不支持的格式“{d.get('format')}”，应为 qwb-scheme/1")
         for key in ("id", "name", "year"):
             if d.get(key) in (None, ""):
-                self.problem(key, "scheme-format", f"缺少必填项 {key}")
+                self.problem(key, SchemeFormat, f"缺少必填项“{PARAM}”")
         scheme_id = str(d.get("id") or "")
         if scheme_id and not SLUG.match(scheme_id):
-            self.problem("id", "bad-id", f"方案编号“{scheme_id}”只能用英文字母、数字、- 和 _")
+            self.problem("id", BadId, f"方案编号“{scheme_id}”只能用英文字母、数字、- 和 _")
         period = d.get("period") or {}
         periods, explicit = self.periods()
         try:
             year = int(d.get("year") or 0)
         except (TypeError, ValueError):
-            self.problem("year", "scheme-format", f"年度“{d.get('year')}”应为整数")
+            self.problem("year", SchemeFormat, f"年度“{d.get('year')}”应为整数")
             year = 0
         decimals = d.get("decimals", 2)
         if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
-            self.problem("decimals", "scheme-format", f"decimals 应为 0～6 的整数，现为“{decimals}”")
+            self.problem("decimals", SchemeFormat, f"decimals 应为 0～6 的整数，现为“{decimals}”")
             decimals = 2
         aggregate = d.get("period_aggregate") or "mean"
         if aggregate not in AGGREGATES:
-            self.problem("period_aggregate", "scheme-format", f"period_aggregate 应为 {'、'.join(AGGREGATES)} 之一")
+            self.problem("period_aggregate", SchemeFormat, f"period_aggregate 应为 {'、'.join(AGGREGATES)} 之一")
             aggregate = "mean"
         scheme = Scheme(
             id=scheme_id,
@@ -279,14 +287,13 @@ class Builder:
             contact=str(d.get("contact") or ""),
             extra={k: v for k, v in d.items() if k not in KNOWN_KEYS},
         )
-        scheme.locate = self.locate
         return scheme
 
     def pairs(self, key: str, name_key: str) -> list[tuple[str, str]]:
         out = []
         for i, raw in enumerate(self.items(key)):
             if not isinstance(raw, dict) or not raw.get("id"):
-                self.problem(f"{key}[{i}]", "bad-id", f"{key} 第 {i + 1} 项缺少 id")
+                self.problem(f"{key}[{i}]", BadId, f"{key} 第 {i + 1} 项缺少 id")
                 continue
             out.append((str(raw["id"]).strip(), str(raw.get(name_key) or raw["id"]).strip()))
         return out
@@ -298,7 +305,7 @@ class Builder:
         out = []
         for i, p in enumerate(raw):
             if not isinstance(p, dict) or not p.get("id"):
-                self.problem(f"periods[{i}]", "bad-id", f"时间节点第 {i + 1} 项缺少 id")
+                self.problem(f"periods[{i}]", BadId, f"时间节点第 {i + 1} 项缺少 id")
                 continue
             out.append(Period(str(p["id"]).strip(), str(p.get("name") or p["id"]), self.date(p.get("due"), f"periods[{i}].due")))
         return out or [Period(DEFAULT_PERIOD_ID, "年度")], True
@@ -307,7 +314,7 @@ class Builder:
         out = []
         for i, g in enumerate(self.items("grades")):
             if not isinstance(g, dict) or "name" not in g:
-                self.problem(f"grades[{i}]", "scheme-format", "等次应写成 {name: 名称, min: 下限}")
+                self.problem(f"grades[{i}]", SchemeFormat, "等次应写成 {name: 名称, min: 下限}")
                 continue
             low = self.number(g.get("min"), f"grades[{i}].min", required=True)
             out.append(Grade(str(g["name"]), low if low is not None else Decimal(0)))
@@ -317,7 +324,7 @@ class Builder:
         out = []
         for i, v in enumerate(self.items("vetoes")):
             if not isinstance(v, dict) or not v.get("id"):
-                self.problem(f"vetoes[{i}]", "bad-id", f"否决项第 {i + 1} 项缺少 id")
+                self.problem(f"vetoes[{i}]", BadId, f"否决项第 {i + 1} 项缺少 id")
                 continue
             out.append(Veto(str(v["id"]).strip(), str(v.get("title") or ""), str(v.get("department") or "")))
         return out
@@ -326,7 +333,7 @@ class Builder:
         out = []
         for i, g in enumerate(self.items("groups")):
             if not isinstance(g, dict) or not isinstance(g.get("path"), list):
-                self.problem(f"groups[{i}]", "scheme-format", "分组应写成 {path: [一级, 二级], points: 分值}")
+                self.problem(f"groups[{i}]", SchemeFormat, "分组应写成 {path: [一级, 二级], points: 分值}")
                 continue
             points = self.number(g.get("points"), f"groups[{i}].points", required=True)
             out.append(Group(tuple(str(p) for p in g["path"]), points or Decimal(0)))
@@ -336,11 +343,11 @@ class Builder:
         out = []
         raw_list = self.items("indicators")
         if not raw_list:
-            self.problem("indicators", "scheme-format", "方案没有任何指标（indicators）")
+            self.problem("indicators", SchemeFormat, "方案没有任何指标（indicators）")
         for i, raw in enumerate(raw_list):
             where = f"indicators[{i}]"
             if not isinstance(raw, dict):
-                self.problem(where, "scheme-format", "指标应为一个映射")
+                self.problem(where, SchemeFormat, "指标应为一个映射")
                 continue
             ind_id = "" if raw.get("id") is None else str(raw.get("id")).strip()
             points = self.number(raw.get("points"), f"{where}.points", required=True)
@@ -382,13 +389,55 @@ def _as_list(raw: Any) -> list[Any]:
     return raw if isinstance(raw, list) else [raw]
 
 
-def indicator_to_dict(ind: Indicator) -> dict[str, Any]:
-    from qwb.rules import _plain
+# --- back to the dict form (what the YAML form dumps, the Excel form writes, the fingerprint hashes) ---
 
+
+def scheme_to_dict(s: Scheme) -> dict[str, Any]:
+    d: dict[str, Any] = {"format": "qwb-scheme/1", "id": s.id, "name": s.name}
+    if s.issuer:
+        d["issuer"] = s.issuer
+    d["year"] = s.year
+    if s.period_start or s.period_end:
+        d["period"] = {"start": s.period_start, "end": s.period_end}
+    for key in ("full_marks", "bonus_cap", "deduction_cap"):
+        value = getattr(s, key)
+        if value is not None:
+            d[key] = number(value)
+    d["decimals"] = s.decimals
+    d["grades"] = [{"name": g.name, "min": number(g.min)} for g in s.grades]
+    if s.veto_grade:
+        d["veto_grade"] = s.veto_grade
+    d["units"] = [{"id": u.id, "name": u.name} for u in s.units]
+    d["departments"] = [{"id": x.id, "name": x.name} for x in s.departments]
+    if s.explicit_periods:
+        d["periods"] = [
+            {"id": p.id, "name": p.name, **({"due": p.due} if p.due else {})} for p in s.periods
+        ]
+    if s.period_aggregate != "mean":
+        d["period_aggregate"] = s.period_aggregate
+    if s.vetoes:
+        d["vetoes"] = [
+            {"id": v.id, "title": v.title, **({"department": v.department} if v.department else {})}
+            for v in s.vetoes
+        ]
+    if s.source:
+        d["source"] = s.source
+    if s.contact:
+        d["contact"] = s.contact
+    if s.assumptions:
+        d["assumptions"] = list(s.assumptions)
+    if s.groups:
+        d["groups"] = [{"path": list(g.path), "points": number(g.points)} for g in s.groups]
+    d.update(s.extra)
+    d["indicators"] = [indicator_to_dict(i) for i in s.indicators]
+    return d
+
+
+def indicator_to_dict(ind: Indicator) -> dict[str, Any]:
     d: dict[str, Any] = {"id": ind.id, "path": list(ind.path), "title": ind.title}
     if ind.content:
         d["content"] = ind.content
-    d["points"] = _plain(ind.points)
+    d["points"] = number(ind.points)
     if not ind.points_stated:
         d["points_stated"] = False
     d["department"] = ind.department

@@ -23,7 +23,7 @@ PLACEHOLDER_NAME = "〔qwb占位被考核单位〕"
 
 def prototype(scheme: Scheme, password: str | None = None) -> bytes:
     """The unit template of a placeholder unit, with the real scheme's identity."""
-    stand_in = dataclasses.replace(scheme, units=[Unit(PLACEHOLDER_ID, PLACEHOLDER_NAME)], locate=None)
+    stand_in = dataclasses.replace(scheme, units=[Unit(PLACEHOLDER_ID, PLACEHOLDER_NAME)])
     stand_in.__dict__["_fingerprint"] = scheme.fingerprint()
     return build_workbook(stand_in, Assignee("unit", PLACEHOLDER_ID, PLACEHOLDER_NAME), password)
 
