@@ -10,7 +10,6 @@ from typing import Any
 
 from qwb.rules import NO, OPS, RULE_NAMES, RULE_TYPES, YES
 
-FONT = "宋体"
 CREATED = dt.datetime(2024, 1, 1)  # fixed, so the same scheme always gives the same bytes
 LIMIT = 1000  # rows prepared with dropdowns and prompts (more are allowed, without them)
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +14,9 @@ from typing import Any
 import yaml
 from xlsxwriter.utility import xl_col_to_name
 
+from qwb import xlsx
 from qwb.files import write_atomic
+from qwb.numtext import plain
 from qwb.rules import NO, RULE_NAMES, RULE_TYPES, YES
 from qwb.scheme.excel_columns import (
     AGGREGATE_VOCAB,
@@ -29,7 +29,6 @@ from qwb.scheme.excel_columns import (
     DEPARTMENTS,
     EXTENSION,
     EXTENSION_COLS,
-    FONT,
     FROM_VOCAB,
     GRADE_COLS,
     GRADES,
@@ -71,11 +70,8 @@ def write_blank(path: str | Path) -> None:
 
 
 def _write(data: dict[str, Any] | None, path: Path) -> None:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                      "strings_to_urls": False})
+    wb = xlsx.new_workbook(buffer)
     title = f"{data['name']}（{data['year']}）" if data else "考核方案编制模板"
     wb.set_properties({"title": title, "author": "qwb", "created": CREATED, "comments": "qwb 考核方案编制工作簿"})
     _Writer(wb, data).write_all()
@@ -83,19 +79,8 @@ def _write(data: dict[str, Any] | None, path: Path) -> None:
     write_atomic(path, buffer.getvalue())
 
 
-class _Formats:
-    """Each xlsxwriter format created once."""
-
-    def __init__(self, wb: Any):
-        self.wb = wb
-        self.cache: dict[tuple[tuple[str, Any], ...], Any] = {}
-
-    def get(self, **props: Any) -> Any:
-        props = {"font_name": FONT, "font_size": 10, "valign": "vcenter", **props}
-        key = tuple(sorted(props.items()))
-        if key not in self.cache:
-            self.cache[key] = self.wb.add_format(props)
-        return self.cache[key]
+class _Formats(xlsx.Formats):
+    """The scheme workbook's formats, each created once."""
 
     def header(self, rule: bool = False) -> Any:
         return self.get(bold=True, font_color="white", bg_color="#375623" if rule else "#1F4E78", border=1,
@@ -210,14 +195,9 @@ class _Writer:
         rule.update(input_title=col.label[:32], input_message=col.help[:255])
         ws.data_validation(first, col_index, last, col_index, rule)
 
-    def page(self, ws: Any, landscape: bool = True, paper: int = 9) -> None:
-        ws.set_landscape() if landscape else ws.set_portrait()
-        ws.set_paper(paper)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    def page(self, ws: Any, landscape: bool = True, paper: int = xlsx.A4) -> None:
+        xlsx.page_setup(ws, landscape, repeat=0, paper=paper)
         ws.set_header("&C&A")
-        ws.set_footer("&C第 &P 页，共 &N 页")
 
     # --- 说明 ----------------------------------------------------------------------
 
@@ -239,7 +219,7 @@ class _Writer:
                                valign="top")
         for sheet, cols in _guide_sheets(depth, group_depth):
             ws.write_string(r, 0, sheet, sheet_fmt)
-            ws.merge_range(r, 1, r, 3, SHEET_INTROS[sheet], sheet_fmt)
+            xlsx.merge_text(ws, r, 1, r, 3, SHEET_INTROS[sheet], sheet_fmt)
             r += 1
             for col in cols:
                 ws.write_string(r, 0, sheet, text)
@@ -316,20 +296,9 @@ def _validation(col: Col) -> dict[str, Any]:
     return {"validate": "any"}
 
 
-def _display_width(text: str) -> float:
-    """Width in column units (a digit of the default font); a CJK character at 10 pt is about 1.8."""
-    return sum(1.8 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
-
-
 def _fit_row(ws: Any, row: int, cells: list[tuple[Any, float]]) -> None:
-    """Set a row's height for its wrapped text: neither Excel nor LibreOffice refits rows of an .xlsx on opening."""
-    lines = 1
-    for value, width in cells:
-        if isinstance(value, str) and value:
-            chars = max(width - 1, 1)
-            lines = max(lines, sum(max(1, math.ceil(_display_width(p) / chars)) for p in value.split("\n")))
-    if lines > 1:
-        ws.set_row(row, min(13.5 * lines + 3, 409))
+    """The row's height for its wrapped text (cells holding other values take one line)."""
+    xlsx.fit_row(ws, row, [(value, width) for value, width in cells if isinstance(value, str)])
 
 
 def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
@@ -350,8 +319,7 @@ def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
 
 
 def _number_text(value: Any) -> str:
-    d = value if isinstance(value, Decimal) else Decimal(str(value))
-    return format(d.normalize(), "f")
+    return plain(value if isinstance(value, Decimal) else Decimal(str(value)))
 
 
 def _flat_settings(d: dict[str, Any]) -> dict[str, Any]:
