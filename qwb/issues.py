@@ -484,6 +484,16 @@ class RuleMissing(IssueType):
 
 
 @issue_type
+class ThresholdOutsideRange(IssueType):
+    code = "threshold-outside-range"
+    severity = "warning"
+    title = "门槛超出取值范围"
+    description = "目标值、台阶或线性规则的端点不在该填报项允许的取值范围内，任何有效的填报值都无法达到（或必然越过）它。"
+    fix = "核对门槛与单位（95% 写 95），或修改取值范围（range）。"
+    example = "单位 %、取值范围 0～100，目标值写了 950"
+
+
+@issue_type
 class GradesNotDescending(IssueType):
     code = "grades-not-descending"
     title = "等次未按从高到低排列"

@@ -496,3 +496,22 @@ def test_engine_agrees_with_the_contract_table(
         expr = score_expression(ind.rule, ind.points)
         env = {k: (v if isinstance(v, str) else v.normalize() + 0) for k, v in fields[ind.id].items()}
         assert expr.compile()(env) == expr.evaluate(env) == want, ind.id
+
+
+def test_a_threshold_outside_the_fields_range_is_reported() -> None:
+    from qwb.scheme.check import check
+
+    scheme = build_scheme_unchecked([
+        {"points": 5, "rule": {"type": "target", "op": ">=", "target": 950, "unit": "%", "range": [0, 100]}},
+        {"points": 5, "rule": {"type": "steps", "op": ">=", "unit": "%", "steps": [{"at": 90, "score": 5}]}},
+    ])
+    found = [(i.code, i.indicator, i.severity) for i in check(scheme)]
+    assert found == [("threshold-outside-range", "1", "warning")]
+
+
+def build_scheme_unchecked(indicators: list[dict]):  # type: ignore[no-untyped-def]
+    data = {"id": "t", "name": "测试", "year": 2024, "units": [{"id": "u", "name": "甲"}],
+            "departments": [{"id": "d", "name": "部门"}],
+            "indicators": [{"id": str(n), "path": ["类"], "title": f"指标{n}", "department": "d", **raw}
+                           for n, raw in enumerate(indicators, start=1)]}
+    return Builder(data, lambda path: {"cell": path}).build()

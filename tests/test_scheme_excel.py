@@ -448,3 +448,21 @@ def test_docs_describe_every_sheet_and_column() -> None:
         section = text.split(f"## {sheet}\n", 1)[1].split("\n## ", 1)[0]
         for col in cols:
             assert f"| {col.label} | `{col.key}` |" in section, (sheet, col.label)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("0～100", [0, 100]), ("0-100", [0, 100]), ("０～１００", [0, 100]), ("≥0", [0, None]), (">=5", [5, None]),
+    ("≤100", [None, 100]), ("不限", [None, None]), ("-5~5", [-5, 5]),
+])
+def test_the_range_column_reads_what_authors_write(tmp_path: Path, text: str, expected: list) -> None:
+    path = tmp_path / "s.xlsx"
+    write_excel(load(DATA / "mini.yaml"), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[INDICATORS]
+    header = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header["编号"]).value == "4")
+    ws.cell(row, header["取值范围"]).value = text
+    wb.save(path)
+    data, _reader, issues = read_dict(path)
+    assert not errors(issues)
+    assert next(i for i in data["indicators"] if i["id"] == "4")["rule"]["range"] == expected

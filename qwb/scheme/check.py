@@ -18,14 +18,25 @@ from qwb.issues import (
     PointsNotStated,
     RuleBadParameter,
     StepsOutOfOrder,
+    ThresholdOutsideRange,
     UnknownDepartment,
     UnknownGrade,
     UnknownPeriod,
     ZeroPoints,
 )
 from qwb.numtext import plain
-from qwb.rules import NA_FIELD, VETO_FIELD, ChoiceRule, CompareRule, DirectRule, LinearRule, StepsRule, TargetRule
-from qwb.scheme.model import SLUG, Locate, Scheme
+from qwb.rules import (
+    NA_FIELD,
+    VETO_FIELD,
+    ChoiceRule,
+    CompareRule,
+    DirectRule,
+    LinearRule,
+    StepsRule,
+    TargetRule,
+    field_range,
+)
+from qwb.scheme.model import SLUG, Indicator, Locate, Scheme
 
 
 def check(scheme: Scheme, locate: Locate | None = None, file: str = "") -> list[Issue]:
@@ -137,6 +148,34 @@ def _check_rules(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
             problem(f"{at}.full_at", RuleBadParameter, f"指标 {ind.id} 的 zero_at 与 full_at 不能相等", ind.id)
         elif isinstance(r, DirectRule) and r.step is not None and (r.step <= 0 or r.step > pts):
             problem(f"{at}.step", RuleBadParameter, f"指标 {ind.id} 的步长 {r.step} 应大于 0 且不超过分值", ind.id)
+        _check_thresholds_in_range(ind, at, problem)
+
+
+def _check_thresholds_in_range(ind: Indicator, at: str, problem) -> None:  # type: ignore[no-untyped-def]
+    """A target, step or linear end no valid value can reach is almost always a typo (95 where 0.95 was meant,
+    or a range that forgot the target)."""
+    r = ind.rule
+    marks: list[tuple[str, Decimal]] = []
+    if isinstance(r, TargetRule):
+        marks = [("target", r.target)]
+    elif isinstance(r, StepsRule):
+        marks = [(f"steps[{j}].at", st.at) for j, st in enumerate(r.steps)]
+    elif isinstance(r, LinearRule):
+        marks = [("zero_at", r.zero_at), ("full_at", r.full_at)]
+    if not marks:
+        return
+    low, high = field_range(r.unit, r.range)
+    for path, mark in marks:
+        if (low is not None and mark < low) or (high is not None and mark > high):
+            problem(f"{at}.{path}", ThresholdOutsideRange,
+                    f"指标 {ind.id} 的门槛 {plain(mark)}{r.unit} 在填报值允许的范围 {_range(low, high, r.unit)} 之外，"
+                    "任何有效的填报值都无法越过或达不到它", ind.id)
+
+
+def _range(low: Decimal | None, high: Decimal | None, unit: str) -> str:
+    if low is not None and high is not None:
+        return f"{plain(low)}{unit}～{plain(high)}{unit}"
+    return f"≥{plain(low)}{unit}" if low is not None else f"≤{plain(high)}{unit}"
 
 
 def _check_grades(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]

@@ -51,7 +51,7 @@ class Col:
     key: str  # path inside the item's dict form, e.g. "rule.target"
     label: str  # the Chinese header
     width: float = 12
-    kind: str = "text"  # text | id | ids | lines | number | int | date | yesno | vocab | pairs
+    kind: str = "text"  # text | id | ids | lines | number | int | date | yesno | vocab | pairs | range
     help: str = ""  # the input prompt, and the column's line in 说明
     example: str = ""
     vocab: Vocab = ()
@@ -114,16 +114,18 @@ RULE_COLS = (
     Col("rule.levels", "加分档次", 16, "pairs", "加分规则：档次名称:每项加分，多档用分号隔开；档次名称即填报项。",
         "国家级:2; 省级:1"),
     Col("rule.step", "步长", 5, "number", "直接打分规则：分数须是步长的整数倍，如 0.5；留空为不限。", "0.5"),
+    Col("rule.range", "取值范围", 9, "range", "数值填报项允许的范围，按“单位”列的单位写，如 0～100、≥0；"
+        "留空为默认（% 和 ‰ 为 0～1000，其他为 ≥0），不限写“不限”。合格率等不超过 100% 的写 0～100。", "0～100"),
 )
 
 #: which parameter columns each rule type uses (choice options are on the 选项 sheet)
 RULE_PARAMS: dict[str, tuple[str, ...]] = {
     "choice": (),
     "direct": ("step",),
-    "target": ("op", "target", "unit", "pass", "fail"),
-    "steps": ("op", "unit", "steps", "else"),
-    "linear": ("zero_at", "full_at", "unit"),
-    "compare": ("better", "scores.better", "scores.same", "scores.worse", "unit"),
+    "target": ("op", "target", "unit", "pass", "fail", "range"),
+    "steps": ("op", "unit", "steps", "else", "range"),
+    "linear": ("zero_at", "full_at", "unit", "range"),
+    "compare": ("better", "scores.better", "scores.same", "scores.worse", "unit", "range"),
     "deduct": ("per", "max", "from"),
     "bonus": ("levels",),
 }

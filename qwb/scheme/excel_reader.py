@@ -7,6 +7,7 @@ an unknown header is ignored, a blank row skipped."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -415,7 +416,25 @@ class _Reader:
             return vocab_key(col.vocab, raw)
         if kind == "pairs":
             return self.pairs(col, cell, indicator)
+        if kind == "range":
+            return self.range(col, cell, indicator)
         return text_of(raw)
+
+    def range(self, col: Col, cell: Cell, indicator: str) -> list[Any] | None:
+        """取值范围 "0～100" -> [0, 100]; "≥0" -> [0, None]; "≤100" -> [None, 100]; "不限" -> [None, None]."""
+        text = unicodedata.normalize("NFKC", text_of(cell.value)).replace(" ", "")
+        if text in ("不限", "无"):
+            return [None, None]
+        one_sided = re.match(r"^(>=|≥|大于等于|<=|≤|小于等于)(-?[\d.]+)$", text)
+        if one_sided:
+            bound = plain_number(one_sided.group(2))
+            return [bound, None] if one_sided.group(1) in (">=", "≥", "大于等于") else [None, bound]
+        both = re.match(r"^(-?[\d.]+)(?:～|~|至|到|-|—|,)(-?[\d.]+)$", text)
+        if both and None not in (low := plain_number(both.group(1)), high := plain_number(both.group(2))):
+            return [low, high]
+        self.problem(INDICATORS, cell.ref, RuleBadParameter,
+                     f"“{col.label}”中的“{cell.value}”看不懂，应写成 0～100、≥0 或 不限", indicator)
+        return None
 
     def yesno(self, col: Col, cell: Cell, sheet: str, indicator: str) -> bool | None:
         from qwb.values import NO_WORDS, YES_WORDS

@@ -96,7 +96,7 @@ class _Formats(xlsx.Formats):
 
 def _col_props(col: Col) -> dict[str, Any]:
     props: dict[str, Any] = {"text_wrap": col.kind in ("text", "lines", "pairs", "ids", "vocab")}
-    if col.kind in ("id", "text", "lines", "pairs", "ids"):
+    if col.kind in ("id", "text", "lines", "pairs", "ids", "range"):
         props["num_format"] = "@"
     if col.kind == "date":
         props["num_format"] = "yyyy-mm-dd"
@@ -318,6 +318,14 @@ def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
 # --- the dict form flattened into cells ----------------------------------------------
 
 
+def range_text(ends: list[Any]) -> str:
+    """[0, 100] -> 0～100; [0, None] -> ≥0; [None, 100] -> ≤100; [None, None] -> 不限."""
+    low, high = (None if end is None else _number_text(end) for end in ends)
+    if low is not None and high is not None:
+        return f"{low}～{high}"
+    return f"≥{low}" if low is not None else f"≤{high}" if high is not None else "不限"
+
+
 def _number_text(value: Any) -> str:
     return plain(value if isinstance(value, Decimal) else Decimal(str(value)))
 
@@ -406,5 +414,7 @@ def _flat_rule(rule: dict[str, Any]) -> dict[str, Any]:
             value = "; ".join(f"{lv['field']}:{_number_text(lv['per'])}" for lv in value)
         elif key in ("better", "from"):
             value = shown(BETTER_VOCAB if key == "better" else FROM_VOCAB, value)
+        elif key == "range":
+            value = range_text(value)
         cells[f"rule.{key}"] = value
     return cells
