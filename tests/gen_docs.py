@@ -89,7 +89,7 @@ def _usage(prog: str, actions: list[argparse.Action]) -> str:
 
 def _own_actions(parser: argparse.ArgumentParser) -> list[argparse.Action]:
     return [a for a in parser._actions  # argparse has no public list of arguments
-            if not isinstance(a, (argparse._HelpAction, argparse._SubParsersAction))]
+            if not isinstance(a, (argparse._HelpAction, argparse._SubParsersAction)) and a.help != argparse.SUPPRESS]
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> list[tuple[str, str, argparse.ArgumentParser]]:
@@ -98,8 +98,11 @@ def _subcommands(parser: argparse.ArgumentParser) -> list[tuple[str, str, argpar
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             helps = {a.dest: a.help or "" for a in action._choices_actions}
+            seen: set[int] = set()
             for name, sub in action.choices.items():
-                out.append((name, helps.get(name, ""), sub))
+                if id(sub) not in seen and helps.get(name) != argparse.SUPPRESS:  # an alias maps to a parser seen
+                    seen.add(id(sub))
+                    out.append((name, helps.get(name, ""), sub))
     return out
 
 

@@ -97,3 +97,49 @@ def test_readme_layout_names_real_files() -> None:
     named = set(re.findall(r"\b(qwb/[\w/.-]*\w|workbook_templates/|docs/[\w.-]+|tests/[\w/.-]+)", readme))
     missing = sorted(p for p in named if not (ROOT / p.split("#")[0]).exists() and "*" not in p)
     assert not missing, f"README.md names files that do not exist: {missing}"
+
+
+def _blocks(doc: str, lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", (ROOT / "docs" / doc).read_text(encoding="utf-8"), re.S)
+
+
+def test_scheme_format_examples_are_valid() -> None:
+    """The minimal scheme in docs/scheme-format.md checks clean; every rule example parses without a problem."""
+    import yaml
+
+    from qwb.issues import errors
+    from qwb.rules import parse_rule
+    from qwb.scheme.check import check
+    from qwb.scheme.model import Builder
+
+    blocks = [yaml.safe_load(b) for b in _blocks("scheme-format.md", "yaml")]
+    full = [b for b in blocks if isinstance(b, dict) and "indicators" in b]
+    assert full, "docs/scheme-format.md should show a whole scheme"
+    for data in full:
+        builder = Builder(data, lambda path: {})
+        scheme = builder.build()
+        assert scheme is not None and not errors(builder.issues + check(scheme, builder.issues, "doc"))
+    rules = [b["rule"] for b in blocks if isinstance(b, dict) and "rule" in b]
+    rules += [b[0]["rule"] for b in blocks if isinstance(b, list) and b and isinstance(b[0], dict) and "rule" in b[0]]
+    assert {r["type"] for r in rules} == {"choice", "direct", "target", "steps", "linear", "compare", "deduct", "bonus"}
+    for raw in rules:
+        problems: list[tuple[str, str, str]] = []
+        assert parse_rule(raw, lambda *p: problems.append(p)) is not None and not problems, (raw, problems)
+
+
+def test_summary_json_example_has_the_real_keys() -> None:
+    """The example in docs/summary-json.md has exactly the keys qwb writes for units and issues."""
+    import json
+
+    from qwb.engine import score
+    from qwb.scheme import load
+    from qwb.summary import summary_dict
+
+    example = json.loads(_blocks("summary-json.md", "json")[0])
+    real = summary_dict(score(load(ROOT / "tests" / "data" / "mini.yaml"), {"nobody|1|Y|选项": "x"}))
+    assert set(real) <= set(example)
+    assert set(example["units"][0]) == set(real["units"][0])
+    assert set(example["issues"][0]) == set(real["issues"][0])
+    doc = (ROOT / "docs" / "summary-json.md").read_text(encoding="utf-8")
+    for key in [*example, *example["units"][0], *example["returns"][0], *example["issues"][0]]:
+        assert f"`{key}`" in doc, f"docs/summary-json.md does not describe {key!r}"
