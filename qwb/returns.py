@@ -1,4 +1,4 @@
-"""Read returned workbooks back (pandas on python-calamine), identify them, and check every row.
+"""Read returned workbooks back (python-calamine, the engine pandas uses), identify them, and check every row.
 
 A return is identified by its hidden identity sheet (or, if that was deleted, by
 its content); entries are matched by 编码, never by position.

@@ -1,4 +1,4 @@
-"""The command line as a person runs it (SCHEME.md section 4): `python -m qwb` in a subprocess."""
+"""The command line as a person runs it (docs/cli.md): `python -m qwb` in a subprocess."""
 
 from __future__ import annotations
 

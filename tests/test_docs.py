@@ -14,8 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 #: text that points at a file outside the repository (a user's clone has none of it)
 OUTSIDE = ("../", "shared/", "SCHEME.md")
-#: generated from code owned outside docs/ that still names the old contract file; see the xfail below
-NOT_YET_FIXED_IN_CODE = {"docs/issue-codes.md": "按 SCHEME.md 第 1 节补齐。"}
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
@@ -66,15 +64,12 @@ def test_readme_shows_the_two_commands() -> None:
 
 @pytest.mark.parametrize("doc", DOCS, ids=_rel)
 def test_docs_point_only_inside_the_repository(doc: Path) -> None:
-    text = doc.read_text(encoding="utf-8").replace(NOT_YET_FIXED_IN_CODE.get(_rel(doc), "\0"), "")
+    text = doc.read_text(encoding="utf-8")
     for needle in OUTSIDE:
         lines = [n for n, line in enumerate(text.splitlines(), 1) if needle in line]
         assert not lines, f"{_rel(doc)} mentions {needle!r} on lines {lines}: describe it in docs/ instead"
 
 
-@pytest.mark.xfail(strict=True, reason="qwb/issues.py: the fix of scheme-format says 'SCHEME.md 第 1 节'; "
-                                       "change it to docs/scheme-format.md, regenerate, then delete this test "
-                                       "and NOT_YET_FIXED_IN_CODE")
 def test_issue_codes_point_only_inside_the_repository() -> None:
     assert "SCHEME.md" not in codes_markdown()
 

@@ -1,4 +1,4 @@
-"""Totals, grades and ranks per SCHEME.md section 1, every expected number worked out by hand."""
+"""Totals, grades and ranks per the scheme format (docs/scheme-format.md), every expected number worked out by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every rule type at its boundaries, scored through the engine (SCHEME.md section 1).
+"""Every rule type at its boundaries, scored through the engine (docs/scheme-format.md).
 
 Each test builds a one-item scheme (or uses tests/data/mini.yaml), enters values
 as a spreadsheet or a person would give them, and reads back the item's score

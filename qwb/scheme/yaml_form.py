@@ -1,4 +1,4 @@
-"""The scheme's YAML form (SCHEME.md section 1)."""
+"""The scheme's YAML form (docs/scheme-format.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Templates: the fill-in workbooks departments and units complete (SCHEME.md section 2).
+"""Templates: the fill-in workbooks departments and units complete (docs/template.md).
 
 The package imports its modules on first use, so ``qwb.templates.names`` (the sheet and header names
 every reader needs) can be imported without loading the writer.

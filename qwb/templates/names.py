@@ -1,6 +1,6 @@
 """The fixed names of a fill-in template: what the writer spells and every reader looks for.
 
-These are the contract with returned files (SCHEME.md section 2): change one and
+These are the contract with returned files (docs/template.md): change one and
 returns of templates already sent out can no longer be read. Imports nothing from
 qwb, so any module can use it.
 """
