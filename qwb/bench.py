@@ -11,6 +11,7 @@ For N = 30, 300, 3000 filled self-evaluation returns of a scheme the size of
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -33,23 +34,12 @@ def bench_scheme(n_units: int) -> tuple[Scheme, Path]:
     """永州's indicators (bundled) with N synthetic assessed units, written as YAML for the CLI."""
     from qwb.scheme.yaml_form import dump_yaml
 
-    sources = bundled("yongzhou")
-    scheme = load(sources[0]) if sources else _synthetic_124()
-    scheme.units = [Unit(f"u{i:04d}", f"县区{i:04d}") for i in range(1, n_units + 1)]
-    scheme.id = f"bench-{n_units}"
+    units = [Unit(f"u{i:04d}", f"县区{i:04d}") for i in range(1, n_units + 1)]
+    scheme = dataclasses.replace(load(bundled("yongzhou")[0]), units=units, id=f"bench-{n_units}")
     path = OUT / f"scheme-{n_units}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dump_yaml(scheme), encoding="utf-8")
     return load(path), path
-
-
-def _synthetic_124() -> Scheme:
-    """Without the bundled 永州 scheme: the test scheme's nine rule types repeated to 126 items."""
-    import dataclasses
-
-    scheme = load(Path(__file__).parent.parent / "tests" / "data" / "mini.yaml")
-    scheme.indicators = [dataclasses.replace(i, id=f"{k}-{i.id}") for k in range(14) for i in scheme.indicators]
-    return scheme
 
 
 def _write_return(args: tuple[Path, int, Path, bool]) -> None:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from qwb.issues import BadId, Issue, IssueType, SchemeFormat
@@ -136,13 +137,15 @@ class Scheme:
     extra: dict[str, Any] = field(default_factory=dict)
     explicit_periods: bool = True
 
-    # --- lookups ---------------------------------------------------------------
+    # --- lookups (worked out once: a scheme is not edited after loading; dataclasses.replace makes a new one) ---
 
     def indicator(self, indicator_id: str) -> Indicator:
-        return self._indicators()[indicator_id]
+        return self._indicators[indicator_id]
 
+    @cached_property
     def _indicators(self) -> dict[str, Indicator]:
         return {i.id: i for i in self.indicators}
+
 
     def periods_of(self, indicator: Indicator) -> list[Period]:
         wanted = indicator.periods
@@ -152,14 +155,19 @@ class Scheme:
     def last_period(self) -> Period:
         return self.periods[-1]
 
+    @cached_property
+    def _unit_names(self) -> dict[str, str]:
+        return {u.id: u.name for u in self.units}
+
     def unit_name(self, unit_id: str) -> str:
-        cached = self.__dict__.get("_unit_names")
-        if cached is None or cached[0] is not self.units or len(cached[1]) != len(self.units):
-            cached = self.__dict__["_unit_names"] = (self.units, {u.id: u.name for u in self.units})
-        return cached[1].get(unit_id, unit_id)
+        return self._unit_names.get(unit_id, unit_id)
 
     def department_name(self, dept_id: str) -> str:
-        return {d.id: d.name for d in self.departments}.get(dept_id, dept_id)
+        return self._department_names.get(dept_id, dept_id)
+
+    @cached_property
+    def _department_names(self) -> dict[str, str]:
+        return {d.id: d.name for d in self.departments}
 
     @property
     def base_indicators(self) -> list[Indicator]:
@@ -173,12 +181,10 @@ class Scheme:
 
     def fingerprint(self) -> str:
         """A short hash of the scheme's content, computed once (a scheme is not edited after loading)."""
-        cached = self.__dict__.get("_fingerprint")
-        if cached is None:
-            cached = self.__dict__["_fingerprint"] = self._compute_fingerprint()
-        return cached
+        return self._fingerprint
 
-    def _compute_fingerprint(self) -> str:
+    @cached_property
+    def _fingerprint(self) -> str:
         import hashlib
         import json
 
