@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="用内置方案演示完整流程")
     p.add_argument("--out", type=Path, default=Path("demo"))
     p.add_argument("--scheme", default="changzhou", help="内置方案名（changzhou、yongzhou、xianning、tieling、yangjiang）或路径")
+    p.add_argument("--year", action="store_true", help="全年演示：铁岭方案的半年、前三季度、年终三次汇总，含退回修改、核查调整、与上年比较")
     p.set_defaults(run=run_demo)
 
     from qwb.console_book import add_commands as add_console  # qwb console: the Excel console workbook
@@ -291,6 +292,10 @@ def run_adjustments(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    if args.year:
+        from qwb.demo_year import run_year
+
+        return run_year(args.out, _console())
     from qwb.demo import run
 
     return run(args.scheme, args.out, _console())

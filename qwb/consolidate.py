@@ -182,7 +182,7 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     for res in results.values():
         issues += res.issues
     wanted = expect_kinds or tuple(sorted(kinds_present)) or ("department",)
-    missing = _missing(returns, expect, wanted)
+    missing = _missing(returns, expect, wanted, set(due_periods(scheme, as_of)))
     for kind, assignee in missing:
         name = expect.assignees[(kind, assignee)].name
         issues.append(MissingReturn.new(assignee=name, template="填报" if kind == "department" else "自评",
@@ -222,9 +222,12 @@ def _single_returns(returns: list[ReturnFile]) -> set[int]:
     return {id(rf) for rf in returns if rf.status == "accepted" and count[(rf.kind, rf.assignee)] == 1}
 
 
-def _missing(returns: list[ReturnFile], expect: Expectations, kinds: tuple[str, ...]) -> list[tuple[str, str]]:
+def _missing(returns: list[ReturnFile], expect: Expectations, kinds: tuple[str, ...],
+             due: set[str]) -> list[tuple[str, str]]:
+    """The assignees expected and not heard from; in an interim run only those with something due."""
     received = {(rf.kind, rf.assignee) for rf in returns if rf.status != "rejected"}
-    return [t for t in expect.assignees if t[0] in kinds and t not in received]
+    return [t for t in expect.assignees if t[0] in kinds and t not in received
+            and any(EntryKey.parse(k).period in due for k in expect.keys(t))]  # type: ignore[union-attr]
 
 
 def score_mismatches(rf: ReturnFile, result: Result) -> list[Issue]:

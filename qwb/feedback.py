@@ -49,8 +49,8 @@ def write_feedback(c: Consolidation, folder: Path, expected_kinds: tuple[str, ..
                         and rf.status != "rejected"), key=latest_first_order)
         keys = expect.key_set((kind, ident))
         problems = _problems(c, files, keys)
-        if files and not problems:
-            continue
+        if (files and not problems) or (not files and ident not in c.missing):
+            continue  # nothing to fix, or nothing due yet
         suffix = "待修改" if files else "待报送"
         path = Path(folder) / file_name(c.scheme, assignee).replace(".xlsx", f"-{suffix}.xlsx")
         write_atomic(path, feedback_bytes(c, assignee, files, problems))

@@ -322,7 +322,7 @@ class ValueTooLong(IssueType):
 class Superseded(IssueType):
     code = "superseded"
     severity = "warning"
-    message = "同一模板有更新的退回“{latest}”（填报日期 {filled}），本文件不采用。"
+    message = "{why}，本文件不采用。"
     title = "被更新的版本替代"
     description = ("同一模板收到多份退回时逐项合并：每项采用填报日期（其次是文件修改时间）最晚、且该项不为空的一份。"
                    "一份退回的值全部被更晚的退回替代时，标记为已替代。")

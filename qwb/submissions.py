@@ -70,11 +70,14 @@ def _merged(scheme: Scheme, copies: list[ReturnFile], expect: Expectations) -> S
     _warn_blanked(copies, source)
     used = {id(rf) for rf in source.values()}
     latest_used = next(rf for rf in reversed(copies) if id(rf) in used) if used else copies[-1]
+    order = {id(rf): n for n, rf in enumerate(copies)}
     for rf in copies:
         if id(rf) not in used and rf is not latest_used:
             rf.status = "superseded"
-            rf.issues.append(Superseded.new(latest=latest_used.name, filled=latest_used.filled_date or "未填",
-                                            file=rf.name))
+            why = (f"同一模板有更新的退回“{latest_used.name}”（填报日期 {latest_used.filled_date or '未填'}）"
+                   if order[id(rf)] < order[id(latest_used)] else
+                   f"本文件的填报值都为空，已填的值以同一单位较早的退回“{latest_used.name}”为准")
+            rf.issues.append(Superseded.new(why=why, file=rf.name))
     checked = check_entries(scheme, entries, where, expect.index)
     return Submission(copies[0].kind, copies[0].assignee, checked, where,
                       {key: rf.name for key, rf in source.items()})

@@ -141,3 +141,23 @@ def test_one_place_demo_ranks_departments(name: str, tmp_path: Path) -> None:
     assert [r["得分率"] for r in ranked] == sorted((r["得分率"] for r in ranked), reverse=True)
     chart = charts_by_sheet(report)["部门得分"][0]
     assert resolve(wb, chart["series"][0]["values"]) == [r["得分率"] for r in ranked]
+
+
+def test_the_year_demo_runs_three_nodes_with_feedback_adjustment_and_last_year(tmp_path: Path) -> None:
+    done = demo("--year", "--out", str(tmp_path / "d"))
+    assert done.returncode == 0, done.stderr
+    root = tmp_path / "d" / "全年"
+    half, three, year = (json.loads((root / node / "汇总.json").read_text(encoding="utf-8"))
+                         for node in ("01-半年", "02-前三季度", "03-年终"))
+    assert (half["as_of"], three["as_of"], year["as_of"]) == ("H1", "Q3", "Y")
+    # 半年: one department late, one bare 65 in a % cell; each gets a feedback workbook
+    assert len(half["missing"]) == 1 and [i["code"] for i in half["issues"] if i["severity"] == "error"] == [
+        "out-of-range"]
+    assert len(list((root / "01-半年" / "退回修改").glob("*.xlsx"))) == 2
+    # 前三季度: the feedback workbooks came back corrected; nothing missing, no error, nothing lost by merging
+    assert three["missing"] == [] and not [i for i in three["issues"] if i["severity"] == "error"]
+    assert three["units"][0]["complete"] is True
+    # 年终: one adjustment applied, compared with last year
+    assert [a["applied"] for a in year["adjustments"]] == [True]
+    assert year["units"][0]["previous"]["rank"] == 1 and year["units"][0]["rank_change"] == 0
+    assert "截至“半年”（H1），期中汇总" in done.stdout

@@ -21,7 +21,7 @@ from qwb.keys import EntryKey
 from qwb.scheme import bundled, load
 from qwb.scheme.entries import entries
 from qwb.scheme.model import Scheme
-from qwb.templates import write_templates
+from qwb.templates import assignees, file_name, write_templates
 
 TIELING = bundled("tieling")[0]
 HALF_MARKS = {"1": "证明材料不全"}  # item 1: 5 of 10
@@ -147,3 +147,15 @@ def test_command_line_as_of(scheme: Scheme, templates: list[Path], tmp_path: Pat
     assert (summary["as_of"], summary["units"][0]["total"]) == ("H1", 93.75)
     bad = run("--as-of", "Q4")
     assert bad.returncode == 2 and "没有时间节点“Q4”" in bad.stderr and "H1（半年）" in bad.stderr
+
+
+def test_a_department_with_nothing_due_is_not_missing(scheme: Scheme, templates: list[Path], tmp_path: Path) -> None:
+    """质强办 (zqb) asks only 年终 items: at 半年 nobody waits for it."""
+    only_year_end = [a for a in assignees(scheme, "department")
+                     if all(i.periods == ("Y",) for i in scheme.indicators if i.department == a.id)]
+    skipped = {file_name(scheme, a) for a in only_year_end}
+    send([t for t in templates if t.name not in skipped], tmp_path, best(scheme, "H1", **HALF_MARKS),
+         dt.date(2015, 7, 5))
+    half = consolidate(scheme, tmp_path, as_of="H1")
+    assert [a.id for a in only_year_end] == ["zqb"] and half.missing == []
+    assert "zqb" in consolidate(scheme, tmp_path, as_of="Y").missing
