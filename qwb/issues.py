@@ -494,6 +494,16 @@ class ThresholdOutsideRange(IssueType):
 
 
 @issue_type
+class IdleDepartment(IssueType):
+    code = "idle-department"
+    severity = "warning"
+    title = "部门不会收到模板"
+    description = "部门不负责任何指标，也不认定任何否决项，所以不会收到填报模板（配合单位不单独填报）。"
+    fix = "核对指标的“评价部门”是否写错；确实只是配合单位的，可忽略。"
+    example = "部门“市统计局”只是指标 20 的配合单位"
+
+
+@issue_type
 class GradesNotDescending(IssueType):
     code = "grades-not-descending"
     title = "等次未按从高到低排列"

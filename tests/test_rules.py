@@ -515,3 +515,30 @@ def build_scheme_unchecked(indicators: list[dict]):  # type: ignore[no-untyped-d
             "indicators": [{"id": str(n), "path": ["类"], "title": f"指标{n}", "department": "d", **raw}
                            for n, raw in enumerate(indicators, start=1)]}
     return Builder(data, lambda path: {"cell": path}).build()
+
+
+def test_chinese_ids_are_fine_and_idle_departments_are_reported() -> None:
+    from qwb.scheme.check import check
+
+    data = {"id": "t", "name": "测试", "year": 2024, "units": [{"id": "咸宁高新区", "name": "咸宁高新区"}],
+            "departments": [{"id": "质强办", "name": "质强办"}, {"id": "tjj", "name": "市统计局"}],
+            "vetoes": [{"id": "V1", "title": "事故"}],
+            "indicators": [{"id": "1", "path": ["类"], "title": "指标", "points": 5, "department": "质强办",
+                            "cooperating": ["tjj"], "rule": {"type": "direct"}}]}
+    scheme = Builder(data, lambda path: {"cell": path}).build()
+    found = [i for i in check(scheme) if i.code != "unknown-grade"]  # (no grades in this small scheme)
+    assert [(i.code, i.cell) for i in found] == [("idle-department", "departments[1].id")]
+    assert "只是指标 1 的配合单位" in found[0].message
+
+
+def test_a_veto_without_a_department_is_asked_by_the_first_department_even_with_no_items() -> None:
+    from qwb.templates.layout import assignees, entry_rows
+
+    data = {"id": "t", "name": "测试", "year": 2024, "units": [{"id": "u", "name": "甲"}],
+            "departments": [{"id": "zqb", "name": "质强办"}, {"id": "scjg", "name": "市场监管局"}],
+            "vetoes": [{"id": "V1", "title": "事故"}],
+            "indicators": [{"id": "1", "path": ["类"], "title": "指标", "points": 5, "department": "scjg",
+                            "rule": {"type": "direct"}}]}
+    scheme = Builder(data, lambda path: {"cell": path}).build()
+    zqb = next(a for a in assignees(scheme, "department") if a.id == "zqb")
+    assert [r.key for r in entry_rows(scheme, zqb)] == ["u|veto:V1|Y|是否发生"]

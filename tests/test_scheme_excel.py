@@ -401,7 +401,7 @@ def test_blank_workbook_layout(tmp_path: Path) -> None:
     rule_dv = dvs[f"{h['规则类型']}2"]
     assert rule_dv.type == "list" and rule_dv.formula1 == (
         '"choice 选项评分,direct 直接打分,target 目标值,steps 阶梯,linear 线性,compare 与基期比较,deduct 扣分,bonus 加分"')
-    assert dvs[f"{h['评价部门']}2"].formula1 == "部门!$A$2:$A$1000"
+    assert dvs[f"{h['评价部门']}2"].formula1 == "部门!$B$2:$B$1000"  # the names column
     assert dvs[f"{h['允许合理缺项']}2"].formula1 == '"是,否"'
     assert dvs[f"{h['比较符']}2"].formula1 == '">=,>,<=,<"'
     assert dvs[f"{h['单位']}2"].formula1 == '"%,‰"'
@@ -466,3 +466,21 @@ def test_the_range_column_reads_what_authors_write(tmp_path: Path, text: str, ex
     data, _reader, issues = read_dict(path)
     assert not errors(issues)
     assert next(i for i in data["indicators"] if i["id"] == "4")["rule"]["range"] == expected
+
+
+def test_departments_are_chosen_by_name_and_read_back_as_ids(tmp_path: Path) -> None:
+    scheme = load(DATA / "mini.yaml")
+    path = tmp_path / "s.xlsx"
+    write_excel(scheme, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[INDICATORS]
+    header = {c.value: c.column for c in ws[1]}
+    shown = [ws.cell(r, header["评价部门"]).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value]
+    assert set(shown) == {"质强办", "市场监管局"}  # names, as the dropdown offers them
+    first = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value)
+    ws.cell(first, header["评价部门"]).value = "scjg"  # an id typed by hand is still understood
+    wb.save(path)
+    back, issues, _locate = read_excel(path)
+    assert back is not None and not errors(issues)
+    assert back.indicators[0].department == "scjg"
+    assert [i.department for i in back.indicators[1:]] == [i.department for i in scheme.indicators[1:]]

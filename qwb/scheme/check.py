@@ -11,6 +11,7 @@ from qwb.issues import (
     FullMarksMismatch,
     GradesNotDescending,
     GroupSumMismatch,
+    IdleDepartment,
     Issue,
     IssueType,
     NoLowestGrade,
@@ -24,6 +25,7 @@ from qwb.issues import (
     UnknownPeriod,
     ZeroPoints,
 )
+from qwb.keys import VETO_PREFIX
 from qwb.numtext import plain
 from qwb.rules import (
     NA_FIELD,
@@ -36,7 +38,7 @@ from qwb.rules import (
     TargetRule,
     field_range,
 )
-from qwb.scheme.model import SLUG, Indicator, Locate, Scheme
+from qwb.scheme.model import Indicator, Locate, Scheme, veto_owner
 
 
 def check(scheme: Scheme, locate: Locate | None = None, file: str = "") -> list[Issue]:
@@ -54,7 +56,21 @@ def check(scheme: Scheme, locate: Locate | None = None, file: str = "") -> list[
     _check_rules(scheme, problem)
     _check_grades(scheme, problem)
     _check_groups(scheme, problem)
+    _check_idle_departments(scheme, problem)
     return found
+
+
+def _check_idle_departments(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
+    """A department that leads no indicator and asks about no veto gets no template: say so, in case an
+    indicator names the wrong department."""
+    owners = {i.department for i in s.indicators} | {veto_owner(s, v) for v in s.vetoes}
+    for n, d in enumerate(s.departments):
+        if d.id not in owners:
+            helping = [i.id for i in s.indicators if d.id in i.cooperating]
+            listed = "、".join(helping[:5]) + (f" 等 {len(helping)} 项" if len(helping) > 5 else "")
+            role = f"只是指标 {listed} 的配合单位，" if helping else ""
+            problem(f"departments[{n}].id", IdleDepartment,
+                    f"部门“{d.name}”（{d.id}）{role}不负责任何指标或否决项，不会收到填报模板")
 
 
 def _duplicates(values: list[str]) -> set[str]:
@@ -75,9 +91,9 @@ def _check_ids(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
             problem(f"{key}[{index}].id", DuplicateId, f"{label}编号“{dup}”重复")
         for i, x in enumerate(items):
             if not x.id or "|" in x.id or x.id != x.id.strip() or any(c.isspace() for c in x.id):
-                problem(f"{key}[{i}].id", BadId, f"{label}编号“{x.id}”不能为空，不能含“|”或空格")
-            elif key in ("units", "departments") and not SLUG.match(x.id):
-                problem(f"{key}[{i}].id", BadId, f"{label}编号“{x.id}”只能用英文字母、数字、- 和 _（用于文件名和编码）")
+                problem(f"{key}[{i}].id", BadId, f"{label}编号“{x.id}”不能为空，不能含“|”或空格（编号是编码的一部分）")
+            elif x.id.startswith(VETO_PREFIX):
+                problem(f"{key}[{i}].id", BadId, f"{label}编号“{x.id}”不能以“{VETO_PREFIX}”开头")
 
 
 def _check_references(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]

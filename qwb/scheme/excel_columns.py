@@ -39,7 +39,7 @@ AGGREGATE_VOCAB: Vocab = (
 ALIASES = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "大于等于": ">=", "小于等于": "<=", "大于": ">", "小于": "<",
            "越高越好": "higher", "越低越好": "lower", "本项": "item", "总分": "total"}
 
-DEPARTMENT_REF = f"={DEPARTMENTS}!$A$2:$A${LIMIT}"
+DEPARTMENT_REF = f"={DEPARTMENTS}!$B$2:$B${LIMIT}"  # names: people choose 市场监管局, not scjg
 GRADE_REF = f"={GRADES}!$A$2:$A$100"
 INDICATOR_REF = f"={INDICATORS}!$A$2:$A${LIMIT}"
 
@@ -136,7 +136,8 @@ INDICATOR_COLS = (
     Col("content", "考核要点", 40, "text", "考核要点或评分办法原文，模板中展示给填报人。", "制造业产品国家监督抽查合格率达90%以上。"),
     Col("points", "分值", 6, "number", "该项分值；扣分项（从总分扣）可为 0。", "2"),
     Col("points_stated", "原文未给分值", 8, "yesno", "原文没有写明分值、分值是编制时的假设时选“是”。", "否", YESNO_VOCAB),
-    Col("department", "评价部门", 10, "id", "填报该项的部门编号，从“部门”表中选择。", "scjg", ref=DEPARTMENT_REF),
+    Col("department", "评价部门", 12, "id", "填报该项的部门，从下拉列表选择（“部门”表中的名称；也可填部门编号）。", "市场监管局",
+        ref=DEPARTMENT_REF),
     Col("cooperating", "配合单位", 10, "ids", "配合部门的编号，多个用顿号或逗号隔开。", "nyj、gxj"),
     Col("evidence", "印证材料", 26, "lines", "需提供的印证材料，每行一项（Alt+Enter 换行），或用分号隔开。", "抽查结果通报"),
     Col("na_allowed", "允许合理缺项", 8, "yesno", "原文允许“合理缺项”（不涉及则不计分）时选“是”。", "否", YESNO_VOCAB),
@@ -166,7 +167,7 @@ PERIOD_COLS = (
 VETO_COLS = (
     _id("id", "编号", 8, "否决项编号。", "V1"),
     Col("title", "否决事项", 50, "text", "否决事项的表述。", "发生区域性、系统性产品质量安全事件"),
-    Col("department", "部门", 12, "id", "认定该否决项的部门编号（可选）。", "zqb", ref=DEPARTMENT_REF),
+    Col("department", "部门", 12, "id", "认定该否决项的部门（名称或编号，可选）。", "质强办", ref=DEPARTMENT_REF),
 )
 GRADE_COLS = (
     Col("name", "等次", 12, "id", "等次名称，按下限从高到低逐行填写。", "A"),

@@ -186,7 +186,22 @@ class _Reader:
             d["groups"] = groups
         self.extension(d)
         d["indicators"] = self.indicators()
+        self.department_ids(d)
         return d
+
+    def department_ids(self, d: dict[str, Any]) -> None:
+        """Departments chosen by name (the dropdown shows names) back to their ids; an id stays as it is."""
+        ids = {x.get("id") for x in d.get("departments", [])}
+        by_name = {x.get("name"): x.get("id") for x in d.get("departments", []) if x.get("name")}
+
+        def to_id(value: Any) -> Any:
+            return value if value in ids or value not in by_name else by_name[value]
+
+        for item in [*d["indicators"], *d.get("vetoes", [])]:
+            if item.get("department"):
+                item["department"] = to_id(item["department"])
+            if item.get("cooperating"):
+                item["cooperating"] = [to_id(c) for c in item["cooperating"]]
 
     def settings(self, d: dict[str, Any]) -> None:
         self.at("", SETTINGS, "A1")

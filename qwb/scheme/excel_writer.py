@@ -123,7 +123,9 @@ class _Writer:
         self.table(UNITS, UNIT_COLS, d.get("units", []))
         self.table(DEPARTMENTS, DEPARTMENT_COLS, d.get("departments", []))
         self.table(PERIODS, PERIOD_COLS, d.get("periods", []))
-        self.table(VETOES, VETO_COLS, d.get("vetoes", []))
+        names = {x["id"]: x.get("name") or x["id"] for x in d.get("departments", [])}
+        self.table(VETOES, VETO_COLS, [v | ({"department": names.get(v["department"], v["department"])}
+                                            if v.get("department") else {}) for v in d.get("vetoes", [])])
         self.table(GRADES, GRADE_COLS, d.get("grades", []))
         self.table(GROUPS, group_cols(group_depth), [_flat_group(g) for g in d.get("groups", [])])
         self.table(ASSUMPTIONS, ASSUMPTION_COLS, [{"text": a} for a in d.get("assumptions", [])])
@@ -159,7 +161,9 @@ class _Writer:
 
     def indicator_sheet(self, indicators: list[dict[str, Any]], depth: int) -> None:
         cols = indicator_cols(depth)
-        rows = [_flat_indicator(i) for i in indicators]
+        names = {x["id"]: x.get("name") or x["id"] for x in self.data.get("departments", [])}
+        rows = [_flat_indicator(i) | {"department": names.get(i.get("department"), i.get("department"))}
+                for i in indicators]
         ws = self.table(INDICATORS, cols, rows, paper=8)
         letter = {c.key: xl_col_to_name(i) for i, c in enumerate(cols)}
         type_cell = f"${letter['rule.type']}2"

@@ -34,6 +34,11 @@ Locate = Callable[[str], dict[str, str]]
 Label = Callable[[str], str]
 
 
+def veto_owner(scheme: Scheme, veto: Veto) -> str:
+    """Who asks about a veto: its department, or the quality office (the first department listed)."""
+    return veto.department or (scheme.departments[0].id if scheme.departments else "")
+
+
 def key_name(path: str) -> str:
     """The last key of a path, as written in YAML: indicators[3].rule.target -> target."""
     last = path.rsplit(".", 1)[-1]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from qwb.scheme.entries import Entry as EntryRow
 from qwb.scheme.entries import ItemInputs, entries, entry_keys
-from qwb.scheme.model import Indicator, Scheme, Unit, Veto
+from qwb.scheme.model import Indicator, Scheme, Unit, Veto, veto_owner
 
 __all__ = ["Assignee", "EntryRow", "assignees", "entry_rows", "file_name", "selection", "template_keys", "veto_owner"]
 
@@ -21,13 +21,8 @@ class Assignee:
 def assignees(scheme: Scheme, kind: str) -> list[Assignee]:
     if kind == "unit":
         return [Assignee("unit", u.id, u.name) for u in scheme.units]
-    owners = {i.department for i in scheme.indicators} | {v.department for v in scheme.vetoes if v.department}
+    owners = {i.department for i in scheme.indicators} | {veto_owner(scheme, v) for v in scheme.vetoes}
     return [Assignee("department", d.id, d.name) for d in scheme.departments if d.id in owners]
-
-
-def veto_owner(scheme: Scheme, veto: Veto) -> str:
-    """A veto with no department is asked by the quality office: the first department listed."""
-    return veto.department or (scheme.departments[0].id if scheme.departments else "")
 
 
 def selection(scheme: Scheme, assignee: Assignee) -> tuple[list[Unit], list[Indicator], list[Veto]]:
