@@ -70,7 +70,17 @@ def test_input_cells_unlocked_and_validated(tmp_path: Path) -> None:
     assert choice.type == "list" and "部分完成" in choice.formula1
     assert "下拉" in choice.prompt
     direct = validations[f"{value_col}{rows['east|2|Y|得分']}"]
-    assert (direct.type, direct.formula1, direct.formula2) == ("decimal", "0", "10")
+    cell = f"{value_col}{rows['east|2|Y|得分']}"
+    assert direct.type == "custom"
+    assert direct.formula1 == f"AND(ISNUMBER({cell}),{cell}>=0,{cell}<=10,MOD(ROUND(({cell})/0.5,9),1)=0)"
+    assert "0～10 之间的数，且为 0.5 的整数倍" in direct.error
+    rate = validations[f"{value_col}{rows['east|4|Y|数值']}"]  # % with the default range 0%～1000%
+    assert (rate.type, rate.formula1, rate.formula2) == ("decimal", "0", "10")
+    assert "0%～1000%" in rate.error and "例如 95%" in rate.prompt
+    per_mille = validations[f"{value_col}{rows['east|6|Y|数值']}"]
+    assert per_mille.type == "custom" and "<=1000" in per_mille.formula1 and "例如 0.6‰" in per_mille.prompt
+    for dv in validations.values():
+        assert "如 数值" not in (dv.prompt or "") and "如 数值" not in (dv.error or "")
     count = validations[f"{value_col}{rows['east|7|Y|次数']}"]
     assert count.type == "whole"
     cell = ws.cell(rows["east|4|Y|数值"], cols["填报值"])

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from decimal import Decimal
 from typing import Any
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from qwb import __version__
-from qwb.numtext import number, plain
-from qwb.rules import NA_FIELD, YES
+from qwb.numtext import plain
+from qwb.rules import NA_FIELD, YES, InputField
 from qwb.scheme.model import Indicator, Scheme, Veto
-from qwb.templates.formulas import aggregate_formula, grade_formula, item_score_formula
+from qwb.templates.formulas import InputCell, aggregate_formula, grade_formula, item_score_formula, veto_formula
 from qwb.templates.layout import Assignee, EntryRow, entry_rows, file_name
 from qwb.templates.names import (
     DATE_LABEL,
@@ -34,7 +33,8 @@ from qwb.templates.names import (
     VALUE_HEADER,
     Identity,
 )
-from qwb.templates.styles import NUMBER_FORMATS, Styles
+from qwb.templates.styles import CHECK_FILL, NUMBER_FORMATS, WRONG_FILL, Styles
+from qwb.templates.validation import number_validation
 from qwb.xlsx import merge_text, new_workbook, page_setup, quoted, row_height
 
 HEADER_ROW = 4  # 0-based: the entry table's header row (row 5 in Excel)
@@ -81,6 +81,7 @@ class TemplateWriter:
         self.na_cells: dict[tuple[str, str], str] = {}
         self.veto_cells: dict[tuple[str, str], str] = {}
         self.values: dict[str, Any] = {}
+        self.marked: dict[tuple[Any, ...], tuple[InputField, list[str]]] = {}
 
     @property
     def is_unit(self) -> bool:
@@ -126,6 +127,7 @@ class TemplateWriter:
             ws.write_string(HEADER_ROW, col, name, st.header())
         ws.set_row(HEADER_ROW, 22)
         self.write_entries(ws)
+        self.write_marks(ws)
         last = HEADER_ROW + max(len(self.rows), 1)
         ws.autofilter(HEADER_ROW, 0, last, COL[KEY_HEADER])
         ws.freeze_panes(HEADER_ROW + 1, 0)
@@ -192,7 +194,7 @@ class TemplateWriter:
             score_format = st.score(top=top)
             if isinstance(item, Veto):
                 self.veto_cells[(r.unit_id, item.id)] = value_cell
-                ws.write_formula(row, COL[SCORE_HEADER], f'=IF({value_cell}="{YES}","否决","")', score_format, "")
+                ws.write_formula(row, COL[SCORE_HEADER], veto_formula(value_cell), score_format, "")
             elif r.last_of_period:
                 cells = period_rows[group]
                 na_cell = cells.get(NA_FIELD) if item.na_allowed and r.last_period_of_item else None
@@ -222,6 +224,7 @@ class TemplateWriter:
         else:
             ws.write_string(row, COL[VALUE_HEADER], str(value), style)
         ws.data_validation(row, COL[VALUE_HEADER], row, COL[VALUE_HEADER], self.validation(r, row))
+        self.mark(row, f)
 
     def validation(self, r: EntryRow, row: int) -> dict[str, Any]:
         f = r.field
@@ -230,26 +233,22 @@ class TemplateWriter:
             return {"validate": "list", "source": self.list_source(f.labels), "input_title": title,
                     "input_message": _cut("请从下拉列表选择：" + "、".join(f.labels)),
                     "error_title": "不是可选项", "error_message": _cut("只能选择：" + "、".join(f.labels))}
-        if f.unit == "‰":
-            cell = xl_rowcol_to_cell(row, COL[VALUE_HEADER])
-            return {"validate": "custom", "value": f'=OR(ISNUMBER({cell}),ISNUMBER(VALUE(SUBSTITUTE({cell},"‰",""))))',
-                    "input_title": title, "input_message": "千分比：直接输入如 0.6 或 0.6‰（均表示千分之零点六）。",
-                    "error_title": "不是数字", "error_message": "请输入千分比数值，如 0.6 或 0.6‰。"}
-        if f.kind == "count":
-            return {"validate": "integer", "criteria": ">=", "value": 0, "input_title": title,
-                    "input_message": "填写整数（次数、个数），没有则填 0。",
-                    "error_title": "应为整数", "error_message": "请填写 0 或正整数。"}
-        if f.kind == "score":
-            high = plain(f.maximum or Decimal(0))
-            step = f"，按 {plain(f.step)} 分计" if f.step else ""
-            return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": number(f.maximum or Decimal(0)),
-                    "input_title": title, "input_message": f"填写得分 0～{high} 分{step}。",
-                    "error_title": "超出范围", "error_message": f"得分应在 0～{high} 分之间{step}。"}
-        example = "95%" if f.unit == "%" else "数值"
-        unit = f"（单位：{f.unit}）" if f.unit and f.unit != "%" else ""
-        return {"validate": "decimal", "criteria": "between", "minimum": -1e12, "maximum": 1e12,
-                "input_title": title, "input_message": f"填写数字{unit}，如 {example}。",
-                "error_title": "不是数字", "error_message": f"请填写数字{unit}，如 {example}。"}
+        return number_validation(f, xl_rowcol_to_cell(row, COL[VALUE_HEADER]), title)
+
+    def mark(self, row: int, field: InputField) -> None:
+        """Group the cell with the other value cells of the same kind of field: one conditional format each."""
+        key = (field.kind, field.unit, field.labels, field.minimum, field.maximum, field.step, field.required)
+        self.marked.setdefault(key, (field, []))[1].append(xl_rowcol_to_cell(row, COL[VALUE_HEADER]))
+
+    def write_marks(self, ws: Any) -> None:
+        """Red: consolidation will refuse the value; orange: text only consolidation can read (得分 shows 待核).
+        One rule per kind of field over all its cells: the formula is relative to the first cell."""
+        wrong, check = self.styles.dxf(bg_color=WRONG_FILL), self.styles.dxf(bg_color=CHECK_FILL)
+        for field, cells in self.marked.values():
+            cell = InputCell(field, cells[0])
+            for criteria, fmt in ((cell.wrong_format(), wrong), (cell.check_format(), check)):
+                ws.conditional_format(cells[0], {"type": "formula", "criteria": "=" + criteria, "format": fmt,
+                                                 "multi_range": " ".join(cells), "stop_if_true": True})
 
     def list_source(self, labels: tuple[str, ...]) -> Any:
         joined = ",".join(labels)
