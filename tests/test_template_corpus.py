@@ -152,3 +152,32 @@ def test_formulas_without_a_result_are_not_scored(tmp_path: Path) -> None:
             assert units[parsed.unit]["items"][parsed.item]["periods"][parsed.period] is None, key
             checked += 1
     assert checked >= 2
+
+
+def test_score_mismatch_blames_the_formula_only_when_it_was_overwritten(tmp_path: Path) -> None:
+    from xlsxwriter.utility import xl_col_to_name
+
+    from qwb.consolidate import score_mismatches
+    from qwb.issues import ScoreMismatch
+    from qwb.templates.writer import COL
+
+    scheme = load(DATA / "mini.yaml")
+    dept = next(a for a in assignees(scheme, "department") if a.id == "zqb")
+    template = next(p for p in write_templates(scheme, "department", tmp_path / "t") if "质强办" in p.name)
+    fill(template, tmp_path / "r" / "return.xlsx", {"east|2|Y|得分": 2.3, "west|2|Y|得分": 2.5})
+    c = consolidate(scheme, tmp_path / "r")
+    (rf,) = c.returns
+    assert len(rf.score_formulas) == sum(1 for r in entry_rows(scheme, dept) if r.last_of_period)
+    score_column = xl_col_to_name(COL["得分"])
+
+    def score_cell(key: str) -> str:
+        return score_column + rf.where[key]["cell"].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+    assert score_cell("east|2|Y|得分") in rf.score_formulas
+    rf.stored_scores = {"east|2|Y|得分": (2.3, score_cell("east|2|Y|得分"))}  # an older template showed 2.3
+    (issue,) = score_mismatches(rf, c.result)
+    assert ScoreMismatch.REFUSED in issue.message and ScoreMismatch.OVERWRITTEN not in issue.message
+    rf.stored_scores = {"west|2|Y|得分": (4, score_cell("west|2|Y|得分"))}
+    rf.score_formulas.discard(score_cell("west|2|Y|得分"))  # a 4 typed over the formula
+    (issue,) = score_mismatches(rf, c.result)
+    assert ScoreMismatch.OVERWRITTEN in issue.message
