@@ -24,7 +24,7 @@ WRONG = "有误"
 CHECK = "待核"
 PORTABLE_FUNCTIONS = frozenset({
     "IF", "AND", "OR", "NOT", "MIN", "MAX", "SUM", "N", "ISNUMBER", "ISERROR", "ISLOGICAL", "IFERROR", "VALUE",
-    "SUBSTITUTE", "TRIM", "LEN", "LEFT", "RIGHT", "EXACT", "MOD", "ROUND", "INT", "SUMIFS", "COUNTIF",
+    "SUBSTITUTE", "TRIM", "LEN", "LEFT", "RIGHT", "EXACT", "MOD", "ROUND", "INT", "SUMIFS", "COUNTIF", "COUNTA",
 })
 SIGNS = ("%", "‰")
 
