@@ -248,8 +248,10 @@ def score_mismatches(rf: ReturnFile, result: Result) -> list[Issue]:
         computed = item_score.period_scores[period]
         if computed is None or abs(Decimal(str(stored)) - computed) > Decimal("0.000001"):
             shown = "无法计分" if computed is None else plain(computed)
-            out.append(ScoreMismatch.new(stored=stored, computed=shown, file=rf.name, sheet=ENTRY_SHEET, cell=cell,
-                                         unit=unit_id, indicator=item))
+            cause = ScoreMismatch.OVERWRITTEN if cell not in rf.score_formulas else \
+                ScoreMismatch.REFUSED if computed is None else ScoreMismatch.STALE
+            out.append(ScoreMismatch.new(stored=stored, computed=shown, cause=cause, file=rf.name, sheet=ENTRY_SHEET,
+                                         cell=cell, unit=unit_id, indicator=item))
     return out
 
 

@@ -377,11 +377,16 @@ class MissingReturn(IssueType):
 class ScoreMismatch(IssueType):
     code = "score-mismatch"
     severity = "warning"
-    message = "文件中 得分 为 {stored}，按填报值重新计算为 {computed}（得分公式可能被改动）；以重新计算的得分为准。"
-    title = "得分单元格被改动"
-    description = "退回文件中的 得分 与 qwb 重新计算的得分不一致（公式被覆盖或改写）。qwb 始终以重新计算的得分为准。"
-    fix = "不要改动 得分 列；如对计分有异议，在 备注 中说明。"
-    example = "文件中 得分 4，重新计算为 2"
+    message = "文件中 得分 为 {stored}，按填报值重新计算为 {computed}（{cause}）；以重新计算的得分为准。"
+    title = "文件中的得分与汇总计分不同"
+    description = ("退回文件中保存的 得分 与 qwb 重新计算的得分不一致：得分公式被覆盖或改写，或公式仍在但该项填报值"
+                   "未被采用（超出范围、错误值等，见该项的其他问题）。qwb 始终以重新计算的得分为准。")
+    fix = "不要改动 得分 列；按该项的其他问题改正填报值；如对计分有异议，在 备注 中说明。"
+    example = "文件中 得分 4，重新计算为 2（得分公式可能被改动）"
+    #: why, by what the 得分 cell holds
+    OVERWRITTEN = "得分公式可能被改动"
+    REFUSED = "该项填报值未被采用"
+    STALE = "得分公式仍在，文件中的计算结果可能未更新或填报值经过调整"
 
 
 # --- the scheme ---------------------------------------------------------------

@@ -74,6 +74,8 @@ class ReturnFile:
     entries: dict[str, Any] = field(default_factory=dict)
     where: dict[str, dict[str, str]] = field(default_factory=dict)
     stored_scores: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    #: 得分 cells that still hold a formula (a score typed over the formula does not)
+    score_formulas: set[str] = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
     status: str = "accepted"
     rows_read: int = 0
@@ -193,8 +195,8 @@ FORMULA = re.compile(r"<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
 VALUE = re.compile(r"<v>(.*?)</v>", re.S)
 
 
-def special_cells(data: bytes, sheet: str, column: str) -> dict[str, CellXml]:
-    """Cells of one column that hold a formula or an error value. A formula typed into a value cell is never
+def special_cells(data: bytes, sheet: str, *columns: str) -> dict[str, CellXml]:
+    """Cells of the given columns that hold a formula or an error value. A formula typed into a value cell is never
     evaluated; its calculated result, when the file has one, is what the filler saw. Regular expressions,
     not an XML parser: nothing in the file is expanded."""
     if not data.startswith(b"PK"):
@@ -209,7 +211,7 @@ def special_cells(data: bytes, sheet: str, column: str) -> dict[str, CellXml]:
     found = {}
     for m in CELL.finditer(xml):
         ref, attributes, body = m.group(1), m.group(2), m.group(3) or ""
-        if ref.rstrip("0123456789") != column or ("<f" not in body and 't="e"' not in attributes):
+        if ref.rstrip("0123456789") not in columns or ("<f" not in body and 't="e"' not in attributes):
             continue
         formula, value = FORMULA.search(body), VALUE.search(body)
         error = html.unescape(value.group(1)) if value and 't="e"' in attributes else None
@@ -260,7 +262,8 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
                          sheet=ENTRY_SHEET)
     identity = _identity(sheets.get(IDENTITY_SHEET))
     try:
-        special = special_cells(data, ENTRY_SHEET, xl_col_to_name(header[1][VALUE_HEADER]))
+        columns = [xl_col_to_name(header[1][name]) for name in (VALUE_HEADER, SCORE_HEADER) if name in header[1]]
+        special = special_cells(data, ENTRY_SHEET, *columns)
     except Exception:  # noqa: BLE001 - the values were readable; formulas then count as values
         special = {}
     _read_entries(rf, rows, *header, special=special, limits=limits)
@@ -341,8 +344,11 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         seen[key] = cell
         rf.entries[key] = value
         rf.where[key] = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": cell}
+        score_cell = f"{score_letter}{r + 1}"
+        if score_cell in special and special[score_cell].formula is not None:
+            rf.score_formulas.add(score_cell)
         if score_col is not None and score_col < len(row) and isinstance(row[score_col], (int, float)):
-            rf.stored_scores[key] = (row[score_col], f"{score_letter}{r + 1}")
+            rf.stored_scores[key] = (row[score_col], score_cell)
         if points_col is not None and points_col < len(row) and row[points_col] is not None:
             parsed = EntryKey.parse(key)
             if parsed:

@@ -240,15 +240,15 @@ def _check_range(number: Decimal, field: InputField, raw: Any) -> Parsed:
     return Parsed(number.normalize() + 0)
 
 
-def _range_text(field: InputField) -> str:
+def range_text(field: InputField) -> str:
     """The range in the field's own unit, as the filler types it: 0%～100%, ≥0."""
-    low, high = (None if end is None else _in_unit(end, field.unit) for end in (field.minimum, field.maximum))
+    low, high = (None if end is None else in_unit(end, field.unit) for end in (field.minimum, field.maximum))
     if low and high:
         return f"{low}～{high}"
     return f"≥{low}" if low else f"≤{high}"
 
 
-def _in_unit(stored: Decimal, unit: str) -> str:
+def in_unit(stored: Decimal, unit: str) -> str:
     """A stored value written in its field's unit: 65 in a % cell is 6500%."""
     if unit in ("%", "‰"):
         return f"{plain(stored / unit_factor(unit))}{unit}"
@@ -260,8 +260,8 @@ def _out_of_range(number: Decimal, field: InputField, raw: Any) -> str:
     stored_number = field.unit in ("%", "‰") and isinstance(raw, (int, float, Decimal))
     reason = f"“{display(raw)}”"
     if stored_number:
-        reason += f"在{field.unit}单元格中读作 {_in_unit(number, field.unit)}，"
-    reason += f"超出允许范围 {_range_text(field)}"
+        reason += f"在{field.unit}单元格中读作 {in_unit(number, field.unit)}，"
+    reason += f"超出允许范围 {range_text(field)}"
     meant = number * unit_factor(field.unit)
     if stored_number and (field.minimum is None or meant >= field.minimum) and (
             field.maximum is None or meant <= field.maximum):

@@ -70,7 +70,17 @@ def test_input_cells_unlocked_and_validated(tmp_path: Path) -> None:
     assert choice.type == "list" and "部分完成" in choice.formula1
     assert "下拉" in choice.prompt
     direct = validations[f"{value_col}{rows['east|2|Y|得分']}"]
-    assert (direct.type, direct.formula1, direct.formula2) == ("decimal", "0", "10")
+    cell = f"{value_col}{rows['east|2|Y|得分']}"
+    assert direct.type == "custom"
+    assert direct.formula1 == f"AND(ISNUMBER({cell}),{cell}>=0,{cell}<=10,MOD(ROUND(({cell})/0.5,9),1)=0)"
+    assert "0～10 之间的数，且为 0.5 的整数倍" in direct.error
+    rate = validations[f"{value_col}{rows['east|4|Y|数值']}"]  # % with the default range 0%～1000%
+    assert (rate.type, rate.formula1, rate.formula2) == ("decimal", "0", "10")
+    assert "0%～1000%" in rate.error and "例如 95%" in rate.prompt
+    per_mille = validations[f"{value_col}{rows['east|6|Y|数值']}"]
+    assert per_mille.type == "custom" and "<=1000" in per_mille.formula1 and "例如 0.6‰" in per_mille.prompt
+    for dv in validations.values():
+        assert "如 数值" not in (dv.prompt or "") and "如 数值" not in (dv.error or "")
     count = validations[f"{value_col}{rows['east|7|Y|次数']}"]
     assert count.type == "whole"
     cell = ws.cell(rows["east|4|Y|数值"], cols["填报值"])
@@ -81,17 +91,29 @@ def test_input_cells_unlocked_and_validated(tmp_path: Path) -> None:
 
 
 def test_formulas_use_only_portable_functions(tmp_path: Path) -> None:
-    banned = re.compile(r"(?<![A-Z.])(LET|LAMBDA|XLOOKUP|IFS|FILTER|SWITCH|TEXTJOIN|CONCAT|MAXIFS|MINIFS|SEQUENCE)\(")
+    """Every function in a cell formula, a conditional format or a validation is one Excel 2010+, WPS and
+    LibreOffice evaluate alike."""
+    from qwb.templates.formulas import PORTABLE_FUNCTIONS
+
+    def functions(formula: str) -> set[str]:
+        bare = re.sub(r'"(?:[^"]|"")*"', '""', formula)  # labels may hold brackets
+        return set(re.findall(r"([A-Z][A-Z0-9.]*)\(", bare.upper()))
+
+    seen: set[str] = set()
     for scheme_path in SCHEMES:
         scheme = load(scheme_path)
         for kind in ("unit", "department"):
-            for path in write_templates(scheme, kind, tmp_path / scheme.id / kind):
+            for path in write_templates(scheme, kind, tmp_path / scheme.id / kind)[:2]:
                 wb = openpyxl.load_workbook(path)
                 for ws in wb.worksheets:
-                    for row in ws.iter_rows():
-                        for c in row:
-                            if isinstance(c.value, str) and c.value.startswith("="):
-                                assert not banned.search(c.value.upper()), c.value
+                    formulas = [c.value for row in ws.iter_rows() for c in row
+                                if isinstance(c.value, str) and c.value.startswith("=")]
+                    formulas += [f for cf in ws.conditional_formatting for rule in cf.rules for f in rule.formula]
+                    formulas += [dv.formula1 for dv in ws.data_validations.dataValidation if dv.formula1]
+                    for formula in formulas:
+                        seen |= functions(formula)
+                        assert functions(formula) <= PORTABLE_FUNCTIONS, formula
+    assert {"ISLOGICAL", "EXACT", "MOD", "SUMIFS", "COUNTA"} <= seen
 
 
 def _engine_cell(result, key: str):  # type: ignore[no-untyped-def]
@@ -197,3 +219,49 @@ def test_numeric_choice_labels_score_alike_in_libreoffice(tmp_path: Path) -> Non
     for unit, expected in (("east", 5), ("west", 10), ("north", 0)):
         assert result.unit(unit).items["1"].score == expected
         assert scores[f"{unit}|1|Y|合理缺项"] == expected
+
+
+def _bundled(stem: str) -> Path:
+    return next(p for p in bundled() if p.stem.startswith(stem))
+
+
+def test_what_a_department_sees(tmp_path: Path) -> None:
+    """Issue 12's visual points, read back from the file: titles, row heights, column widths, sort key."""
+    from qwb.xlsx import line_count, text_width
+
+    scheme = load(_bundled("tieling"))
+    (path,) = write_templates(scheme, "unit", tmp_path)
+    wb = openpyxl.load_workbook(path)
+    entry, readme, evidence = wb["填报"], wb["说明"], wb["印证材料"]
+    assert entry["A1"].value.count("2015") == 1 and readme["A1"].value.count("2015") == 1
+    for ws, text_col, width_col in ((readme, "B", "B"), (evidence, "D", "D")):
+        width = ws.column_dimensions[width_col].width
+        for row in range(3, ws.max_row + 1):
+            text = ws[f"{text_col}{row}"].value
+            if text and line_count(text, width) > 1:
+                height = ws.row_dimensions[row].height
+                assert height is not None and height >= 14 * line_count(text, width), (ws.title, row, text)
+    header, cols = header_map(entry)
+    category = openpyxl.utils.get_column_letter(cols["类别"])
+    longest = max(text_width(i.path[0]) for i in scheme.indicators if i.path)
+    assert entry.column_dimensions[category].width >= longest
+    numbers = [entry.cell(r, cols["序号"]).value for r in range(header + 1, entry.max_row + 1)]
+    assert all(isinstance(n, int) for n in numbers) and numbers == sorted(numbers)
+    claim = next(readme[f"B{r}"].value for r in range(1, readme.max_row + 1) if readme[f"A{r}"].value == "请勿改动")
+    assert "撤销" in claim and "可以筛选、排序" not in claim
+
+
+def test_an_empty_unit_template_shows_no_grade(tmp_path: Path) -> None:
+    need_soffice()
+    scheme = load(_bundled("tieling"))
+    (path,) = write_templates(scheme, "unit", tmp_path / "t")
+    first = entry_rows(scheme, assignees(scheme, "unit")[0])[0]
+    lowest = min(first.item.rule.options, key=lambda o: o.score)  # type: ignore[union-attr]
+    fill(path, tmp_path / "one.xlsx", {first.key: lowest.label})
+    empty, answered = soffice.convert_many([path, tmp_path / "one.xlsx"], "xlsx", tmp_path / "lo")
+    totals = {}
+    for name, file in (("empty", empty), ("answered", answered)):
+        ws = openpyxl.load_workbook(file, data_only=True)["汇总"]
+        totals[name] = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_row=12, min_col=9, max_col=10, values_only=True)}
+    assert totals["empty"]["总分"] in (None, "") and totals["empty"]["等次"] in (None, "")
+    assert totals["answered"]["总分"] == 0 and totals["answered"]["等次"] == scheme.grades[-1].name

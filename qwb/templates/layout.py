@@ -8,7 +8,7 @@ from qwb.scheme.entries import Entry as EntryRow
 from qwb.scheme.entries import ItemInputs, entries, entry_keys
 from qwb.scheme.model import Indicator, Scheme, Unit, Veto, veto_owner
 
-__all__ = ["Assignee", "EntryRow", "assignees", "entry_rows", "file_name", "selection", "template_keys", "veto_owner"]
+__all__ = ["Assignee", "EntryRow", "assignees", "entry_rows", "file_name", "scheme_title", "selection", "template_keys", "veto_owner"]
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,18 @@ def template_keys(scheme: Scheme, assignee: Assignee, inputs: ItemInputs | None 
     return entry_keys(scheme, [u.id for u in units], indicators, vetoes, inputs)
 
 
-def file_name(scheme: Scheme, assignee: Assignee) -> str:
+def scheme_title(scheme: Scheme) -> str:
+    """The scheme's name with its year once: 常州市2016年度质量工作考核, 2015年度铁岭县政府质量工作考核."""
     title = scheme.name
     if "质量工作考核" in title and str(scheme.year) not in title:
-        title = title.replace("质量工作考核", f"{scheme.year}年度质量工作考核", 1)
-    elif str(scheme.year) not in title:
-        title = f"{title}{scheme.year}年度"
+        return title.replace("质量工作考核", f"{scheme.year}年度质量工作考核", 1)
+    if str(scheme.year) not in title:
+        return f"{title}{scheme.year}年度"
+    return title
+
+
+def file_name(scheme: Scheme, assignee: Assignee) -> str:
+    title = scheme_title(scheme)
     suffix = "自评" if assignee.kind == "unit" else ""
     name = f"{title}{suffix}-{assignee.name}.xlsx"
     return "".join("_" if c in '\\/:*?"<>|' else c for c in name)

@@ -11,6 +11,9 @@ SCORE_FILL = "#E2EFDA"
 HEADER_FILL = "#1F4E78"
 BAND_FILL = "#F3F6FA"
 KEY_COLOR = "#7F7F7F"
+#: conditional fills of a 填报值: consolidation will refuse it; only consolidation can read it (得分 待核)
+WRONG_FILL = "#FF9999"
+CHECK_FILL = "#F4B183"
 
 NUMBER_FORMATS = {"%": "0.00%", "‰": "@", "count": "0", "score": "0.0#", "": "General"}
 

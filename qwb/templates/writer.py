@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from decimal import Decimal
 from typing import Any
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from qwb import __version__
-from qwb.numtext import number, plain
-from qwb.rules import NA_FIELD, YES
+from qwb.numtext import plain
+from qwb.rules import NA_FIELD, YES, InputField
 from qwb.scheme.model import Indicator, Scheme, Veto
-from qwb.templates.formulas import aggregate_formula, grade_formula, item_score_formula
-from qwb.templates.layout import Assignee, EntryRow, entry_rows, file_name
+from qwb.templates.formulas import InputCell, aggregate_formula, grade_formula, item_score_formula, veto_formula
+from qwb.templates.layout import Assignee, EntryRow, entry_rows, file_name, scheme_title
 from qwb.templates.names import (
     DATE_LABEL,
     ENTRY_SHEET,
@@ -34,8 +33,9 @@ from qwb.templates.names import (
     VALUE_HEADER,
     Identity,
 )
-from qwb.templates.styles import NUMBER_FORMATS, Styles
-from qwb.xlsx import merge_text, new_workbook, page_setup, quoted, row_height
+from qwb.templates.styles import CHECK_FILL, NUMBER_FORMATS, WRONG_FILL, Styles
+from qwb.templates.validation import number_validation
+from qwb.xlsx import fit_row, fit_width, merge_text, new_workbook, page_setup, quoted, row_height
 
 HEADER_ROW = 4  # 0-based: the entry table's header row (row 5 in Excel)
 
@@ -48,6 +48,9 @@ COLUMNS = [
 COL = {name: i for i, (name, _w) in enumerate(COLUMNS)}
 #: the 汇总 sheet: one row per indicator from SUMMARY_FIRST, its aggregated score in SUMMARY_SCORE_COL
 SUMMARY_FIRST, SUMMARY_SCORE_COL = 3, 6
+#: 类别 grows to show its longest category up to this width, then wraps
+CATEGORY_MAX = 20
+README_WIDTHS = (18, 90)
 DEFAULT_OUTLINE = ["一、基本情况", "二、主要工作及成效", "三、存在的问题", "四、下一步工作打算"]
 
 
@@ -81,6 +84,7 @@ class TemplateWriter:
         self.na_cells: dict[tuple[str, str], str] = {}
         self.veto_cells: dict[tuple[str, str], str] = {}
         self.values: dict[str, Any] = {}
+        self.marked: dict[tuple[Any, ...], tuple[InputField, list[str]]] = {}
 
     @property
     def is_unit(self) -> bool:
@@ -110,22 +114,31 @@ class TemplateWriter:
 
     # --- 填报 ---------------------------------------------------------------------
 
+    def width(self, name: str) -> float:
+        """A column's width; 类别 fits its longest category, up to CATEGORY_MAX (wrapped beyond)."""
+        if name == "类别":
+            names = ["否决项", *(i.path[0] for i in self.scheme.indicators if i.path)]
+            return fit_width(names, COLUMNS[COL[name]][1], CATEGORY_MAX)
+        return COLUMNS[COL[name]][1]
+
     def write_entry_sheet(self, ws: Any) -> None:
         st, s = self.styles, self.scheme
-        for i, (_name, width) in enumerate(COLUMNS):
-            ws.set_column(i, i, width)
+        for i, (name, _width) in enumerate(COLUMNS):
+            ws.set_column(i, i, self.width(name))
         ws.set_column(COL[KEY_HEADER], COL[KEY_HEADER], 24, None, {"level": 0})
         kind = "自评填报表" if self.is_unit else "填报表"
-        merge_text(ws, 0, 0, 0, COL[SCORE_HEADER], f"{s.name}（{s.year}年度）{kind} — {self.assignee.name}", st.title())
+        merge_text(ws, 0, 0, 0, COL[SCORE_HEADER], f"{scheme_title(s)}{kind} — {self.assignee.name}", st.title())
         ws.set_row(0, 24)
         self.write_header_block(ws)
         merge_text(ws, 2, 0, 2, COL[KEY_HEADER],
                    f"只在黄色单元格中填写；得分随填写自动计算。请勿修改、删除或插入行，请勿改动“{KEY_HEADER}”列。"
-                   "百分比直接输入如 95%；千分比输入如 0.6‰。", st.get(font_color="#C00000"))
+                   "百分比直接输入如 95%；千分比输入如 0.6‰。填报值变红：汇总时不能计分，请改正；"
+                   "变橙：得分显示“待核”，请改为规范的数字。", st.get(font_color="#C00000"))
         for col, (name, _w) in enumerate(COLUMNS):
             ws.write_string(HEADER_ROW, col, name, st.header())
         ws.set_row(HEADER_ROW, 22)
         self.write_entries(ws)
+        self.write_marks(ws)
         last = HEADER_ROW + max(len(self.rows), 1)
         ws.autofilter(HEADER_ROW, 0, last, COL[KEY_HEADER])
         ws.freeze_panes(HEADER_ROW + 1, 0)
@@ -173,7 +186,7 @@ class TemplateWriter:
                 ws.write_string(row, COL["考核要点"], "发生则考核等次为“" + (self.scheme.veto_grade or "") + "”", wrap)
                 ws.write_blank(row, COL["分值"], None, text)
             else:
-                ws.write_string(row, COL["类别"], item.path[0] if item.path else "", text)
+                ws.write_string(row, COL["类别"], item.path[0] if item.path else "", wrap)
                 ws.write_string(row, COL["指标编号"], item.id, text)
                 ws.write_string(row, COL["指标名称"], item.title, wrap)
                 ws.write_string(row, COL["考核要点"], self.content_text(item) if r.first_of_item else "〃", wrap)
@@ -192,7 +205,7 @@ class TemplateWriter:
             score_format = st.score(top=top)
             if isinstance(item, Veto):
                 self.veto_cells[(r.unit_id, item.id)] = value_cell
-                ws.write_formula(row, COL[SCORE_HEADER], f'=IF({value_cell}="{YES}","否决","")', score_format, "")
+                ws.write_formula(row, COL[SCORE_HEADER], veto_formula(value_cell), score_format, "")
             elif r.last_of_period:
                 cells = period_rows[group]
                 na_cell = cells.get(NA_FIELD) if item.na_allowed and r.last_period_of_item else None
@@ -203,9 +216,9 @@ class TemplateWriter:
             else:
                 ws.write_blank(row, COL[SCORE_HEADER], None, st.text(band=band, top=top))
             content = self.content_text(item) if r.first_of_item and not isinstance(item, Veto) else ""
-            ws.set_row(row, row_height([(content, COLUMNS[COL["考核要点"]][1]),
-                                        (item.title, COLUMNS[COL["指标名称"]][1]),
-                                        (evidence, COLUMNS[COL["印证材料"]][1])]))
+            category = item.path[0] if isinstance(item, Indicator) and item.path else ""
+            ws.set_row(row, row_height([(content, self.width("考核要点")), (item.title, self.width("指标名称")),
+                                        (evidence, self.width("印证材料")), (category, self.width("类别"))]))
 
     def content_text(self, ind: Indicator) -> str:
         return f"{ind.content or ind.title}\n【计分】{ind.rule.describe(ind.points)}"
@@ -222,6 +235,7 @@ class TemplateWriter:
         else:
             ws.write_string(row, COL[VALUE_HEADER], str(value), style)
         ws.data_validation(row, COL[VALUE_HEADER], row, COL[VALUE_HEADER], self.validation(r, row))
+        self.mark(row, f)
 
     def validation(self, r: EntryRow, row: int) -> dict[str, Any]:
         f = r.field
@@ -230,26 +244,22 @@ class TemplateWriter:
             return {"validate": "list", "source": self.list_source(f.labels), "input_title": title,
                     "input_message": _cut("请从下拉列表选择：" + "、".join(f.labels)),
                     "error_title": "不是可选项", "error_message": _cut("只能选择：" + "、".join(f.labels))}
-        if f.unit == "‰":
-            cell = xl_rowcol_to_cell(row, COL[VALUE_HEADER])
-            return {"validate": "custom", "value": f'=OR(ISNUMBER({cell}),ISNUMBER(VALUE(SUBSTITUTE({cell},"‰",""))))',
-                    "input_title": title, "input_message": "千分比：直接输入如 0.6 或 0.6‰（均表示千分之零点六）。",
-                    "error_title": "不是数字", "error_message": "请输入千分比数值，如 0.6 或 0.6‰。"}
-        if f.kind == "count":
-            return {"validate": "integer", "criteria": ">=", "value": 0, "input_title": title,
-                    "input_message": "填写整数（次数、个数），没有则填 0。",
-                    "error_title": "应为整数", "error_message": "请填写 0 或正整数。"}
-        if f.kind == "score":
-            high = plain(f.maximum or Decimal(0))
-            step = f"，按 {plain(f.step)} 分计" if f.step else ""
-            return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": number(f.maximum or Decimal(0)),
-                    "input_title": title, "input_message": f"填写得分 0～{high} 分{step}。",
-                    "error_title": "超出范围", "error_message": f"得分应在 0～{high} 分之间{step}。"}
-        example = "95%" if f.unit == "%" else "数值"
-        unit = f"（单位：{f.unit}）" if f.unit and f.unit != "%" else ""
-        return {"validate": "decimal", "criteria": "between", "minimum": -1e12, "maximum": 1e12,
-                "input_title": title, "input_message": f"填写数字{unit}，如 {example}。",
-                "error_title": "不是数字", "error_message": f"请填写数字{unit}，如 {example}。"}
+        return number_validation(f, xl_rowcol_to_cell(row, COL[VALUE_HEADER]), title)
+
+    def mark(self, row: int, field: InputField) -> None:
+        """Group the cell with the other value cells of the same kind of field: one conditional format each."""
+        key = (field.kind, field.unit, field.labels, field.minimum, field.maximum, field.step, field.required)
+        self.marked.setdefault(key, (field, []))[1].append(xl_rowcol_to_cell(row, COL[VALUE_HEADER]))
+
+    def write_marks(self, ws: Any) -> None:
+        """Red: consolidation will refuse the value; orange: text only consolidation can read (得分 shows 待核).
+        One rule per kind of field over all its cells: the formula is relative to the first cell."""
+        wrong, check = self.styles.dxf(bg_color=WRONG_FILL), self.styles.dxf(bg_color=CHECK_FILL)
+        for field, cells in self.marked.values():
+            cell = InputCell(field, cells[0])
+            for criteria, fmt in ((cell.wrong_format(), wrong), (cell.check_format(), check)):
+                ws.conditional_format(cells[0], {"type": "formula", "criteria": "=" + criteria, "format": fmt,
+                                                 "multi_range": " ".join(cells), "stop_if_true": True})
 
     def list_source(self, labels: tuple[str, ...]) -> Any:
         joined = ",".join(labels)
@@ -266,7 +276,8 @@ class TemplateWriter:
     def write_summary(self, ws: Any) -> None:
         st, s = self.styles, self.scheme
         unit = self.assignee.id
-        heads = [("指标编号", 8), ("类别", 14), ("指标名称", 28), ("分值", 7), ("类型", 7), ("合理缺项", 8), ("得分", 9)]
+        heads = [("指标编号", 8), ("类别", self.width("类别")), ("指标名称", 28), ("分值", 7), ("类型", 7), ("合理缺项", 8),
+                 ("得分", 9)]
         for i, (name, width) in enumerate(heads):
             ws.set_column(i, i, width)
             ws.write_string(2, i, name, st.header())
@@ -278,8 +289,10 @@ class TemplateWriter:
         for i, ind in enumerate(s.indicators):
             row = first + i
             ws.write_string(row, 0, ind.id, st.text())
-            ws.write_string(row, 1, ind.path[0] if ind.path else "", st.text())
-            ws.write_string(row, 2, ind.title, st.text())
+            category = ind.path[0] if ind.path else ""
+            ws.write_string(row, 1, category, st.text(wrap=True))
+            ws.write_string(row, 2, ind.title, st.text(wrap=True))
+            fit_row(ws, row, [(category, heads[1][1]), (ind.title, heads[2][1])])
             ws.write_number(row, 3, float(ind.points), st.text())
             ws.write_string(row, 4, roles[ind.role], st.text())
             na = self.na_cells.get((unit, ind.id))
@@ -290,6 +303,11 @@ class TemplateWriter:
         last = first + len(s.indicators) - 1
         category, pts, role, na, score = (xl_range_abs(first, col, last, col) for col in (1, 3, 4, 5, 6))
         self.write_totals(ws, (pts, role, na, score), category, unit)
+
+    def value_range(self) -> str:
+        """The 填报值 cells of the entry table: blank until the filler types something."""
+        first, last = HEADER_ROW + 1, HEADER_ROW + max(len(self.rows), 1)
+        return f"{quoted(ENTRY_SHEET)}!{xl_range_abs(first, COL[VALUE_HEADER], last, COL[VALUE_HEADER])}"
 
     def write_totals(self, ws: Any, ranges: tuple[str, str, str, str], category: str, unit: str) -> None:
         """The totals right of the table; ``ranges``: its 分值, 类型, 合理缺项 and 得分 columns."""
@@ -311,7 +329,7 @@ class TemplateWriter:
             ("折算基本分", "=IF(J5=0,0,J4*J6/J5)"),
             ("加分", f"={bonus}"),
             ("扣分", f"={deduction}"),
-            ("总分", f"=ROUND(MAX(J7+J8-J9,0),{s.decimals})"),
+            ("总分", f'=IF(COUNTA({self.value_range()})=0,"",ROUND(MAX(J7+J8-J9,0),{s.decimals}))'),
             ("否决", f'=IF({veto},"是","否")'),
         ]
         ws.write_string(2, 8, "合计", st.header())
@@ -321,7 +339,8 @@ class TemplateWriter:
             ws.write_formula(3 + i, 9, formula, st.score(), "")
         grades = [(g.name, plain(g.min)) for g in s.grades]
         ws.write_string(11, 8, "等次", st.text(bold=True))
-        ws.write_formula(11, 9, grade_formula("J10", grades, 'J11="是"', s.veto_grade), st.score(), "")
+        grade = grade_formula("J10", grades, 'J11="是"', s.veto_grade).removeprefix("=")
+        ws.write_formula(11, 9, f'=IF(J10="","",{grade})', st.score(), "")
         ws.write_string(13, 8, "分类得分（未折算）", st.header())
         ws.write_string(13, 9, "", st.header())
         tops = list(dict.fromkeys(i.path[0] for i in s.base_indicators if i.path))
@@ -336,9 +355,9 @@ class TemplateWriter:
 
     def write_readme(self, ws: Any) -> None:
         st, s = self.styles, self.scheme
-        ws.set_column(0, 0, 16)
-        ws.set_column(1, 1, 90)
-        ws.write_string(0, 0, f"{s.name}（{s.year}年度）", st.title())
+        ws.set_column(0, 0, README_WIDTHS[0])
+        ws.set_column(1, 1, README_WIDTHS[1])
+        ws.write_string(0, 0, scheme_title(s), st.title())
         kind = "被考核单位自评" if self.is_unit else "评价部门填报"
         period = f"{s.period_start or ''} 至 {s.period_end or ''}" if s.period_start else f"{s.year}年度"
         rows: list[tuple[str, str]] = [
@@ -354,17 +373,25 @@ class TemplateWriter:
                        "3. “得分”列随填写自动计算，供核对；最终得分以质强办汇总计算为准。\n"
                        "4. 在“说明/依据”列简要写明数据来源或计分依据；需要印证材料的，在“印证材料”表列出文件名。\n"
                        "5. 保存为 .xlsx 后按时报送（可用 Excel、WPS 或 LibreOffice 填写，无需宏或插件）。"),
-            ("请勿改动", "请勿删除、插入或复制行，请勿修改“编码”列、表名和隐藏的工作表；可以筛选、排序和调整列宽。"
-                       "汇总时按“编码”识别每一行。"),
+            ("请勿改动", "请勿删除、插入或复制行，请勿修改“编码”列、表名和隐藏的工作表。" + self.sorting_note()
+             + "汇总时按“编码”识别每一行。"),
             ("合理缺项", "允许合理缺项的指标有一行“合理缺项”，确实不涉及时选“是”并在“说明/依据”写明理由；"
                        "未填写的项目不会被视为合理缺项，将按 0 分计。"),
             ("联系人", s.contact or "（质强办联系人及电话，下发前请填写）"),
         ]
         for i, (label, text) in enumerate(rows):
-            ws.write_string(2 + i, 0, label, st.text(bold=True, valign="top"))
+            ws.write_string(2 + i, 0, label, st.text(bold=True, valign="top", wrap=True))
             ws.write_string(2 + i, 1, text, st.text(wrap=True))
+            fit_row(ws, 2 + i, [(label, README_WIDTHS[0]), (text, README_WIDTHS[1])])
         page_setup(ws)
         ws.protect(self.password)
+
+    def sorting_note(self) -> str:
+        """What a filler can do with the rows of a protected sheet: Excel sorts no locked cells."""
+        if self.password:
+            return "可以用表头的筛选按钮筛选、隐藏行，调整列宽；工作表受密码保护，不能排序。"
+        return ("可以用表头的筛选按钮筛选、隐藏行，调整列宽；工作表受保护，排序前须先撤销保护（“审阅”→“撤销工作表保护”，"
+                "无密码），排序后按“序号”升序可恢复原来的顺序。")
 
     def write_evidence(self, ws: Any, items: list[EntryRow]) -> None:
         st = self.styles
@@ -381,7 +408,9 @@ class TemplateWriter:
             ws.write_string(row, 0, r.unit_name, st.text())
             ws.write_string(row, 1, item.id, st.text())
             ws.write_string(row, 2, item.title, st.text(wrap=True))
-            ws.write_string(row, 3, "\n".join(f"{n + 1}. {e}" for n, e in enumerate(item.evidence)), st.text(wrap=True))
+            wanted = "\n".join(f"{n + 1}. {e}" for n, e in enumerate(item.evidence))
+            ws.write_string(row, 3, wanted, st.text(wrap=True))
+            fit_row(ws, row, [(item.title, heads[2][1]), (wanted, heads[3][1])])
             ws.write_blank(row, 4, None, st.input(wrap=True))
             ws.write_blank(row, 5, None, st.input(wrap=True))
         ws.freeze_panes(3, 0)
