@@ -36,6 +36,8 @@ class Adjustment:
     applied: bool = False
     before: Any = None  # the value that counted before, normalised (None: missing or invalid)
     after: Any = None  # the adjusted value, normalised
+    score_before: Decimal | None = None  # the item's score in that period, before and after
+    score_after: Decimal | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"key": self.key, "from": _plain(self.before), "to": _plain(self.after if self.applied else self.to),

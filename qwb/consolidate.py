@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ class Consolidation:
     adjustments: list[Adjustment] = field(default_factory=list)
     previous: dict[str, dict[str, Any]] | None = None  # last year's {unit id: {total, grade, rank}}
     feedback: list[Path] = field(default_factory=list)  # the feedback workbooks written, if asked for
+    #: what this run was given besides the returns: option -> "file name（SHA-256 …）" or value (the sign-off)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     @property
     def interim(self) -> bool:
@@ -203,13 +206,31 @@ def _score_kind(scheme: Scheme, subs: list[Submission], expect: Expectations, as
         checked.update(sub.checked)
         where.update(sub.where)
     if adjustments and adjust is not None:
+        unadjusted = checked
         checked, refused = apply(adjustments, checked, expect.index, adjust.name, set(due_periods(scheme, as_of)))
         adjust_issues += refused
+        _scores_around(scheme, adjustments, unadjusted, checked, as_of)
     adjusted_units = {EntryKey.parse(a.key).unit for a in adjustments if a.applied}  # type: ignore[union-attr]
     reported = set().union(*(expect.key_set((sub.kind, sub.assignee)) for sub in subs))
     scored = {sub.assignee: sub.unit_score for sub in subs
               if sub.unit_score is not None and sub.assignee not in adjusted_units}
     return score_checked(scheme, checked, where, report_missing=lambda k: k in reported, scored=scored, as_of=as_of)
+
+
+def _scores_around(scheme: Scheme, adjustments: list[Adjustment], before: Checked, after: Checked,
+                   as_of: str) -> None:
+    """Each applied adjustment's item score (for its period) before and after, for the 核查调整 sheet."""
+    units = {EntryKey.parse(a.key).unit for a in adjustments if a.applied}  # type: ignore[union-attr]
+    if not units:
+        return
+    narrowed = dataclasses.replace(scheme, units=[u for u in scheme.units if u.id in units])
+    scored = {name: score_checked(narrowed, values, report_missing=False, as_of=as_of)
+              for name, values in (("before", before), ("after", after))}
+    for a in adjustments:
+        key = EntryKey.parse(a.key)
+        if a.applied and key is not None and not key.is_veto:
+            a.score_before, a.score_after = (scored[n].unit(key.unit).items[key.item].period_scores.get(key.period)
+                                             for n in ("before", "after"))
 
 
 def _single_returns(returns: list[ReturnFile]) -> set[int]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from qwb.consolidate import Consolidation, Progress, consolidate, score_mismatches
 from qwb.engine import score_checked
-from qwb.files import write_atomic
+from qwb.files import sha256, write_atomic
 from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.history import read_previous
 from qwb.issues import Issue, errors, sort_issues
@@ -35,6 +35,8 @@ def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | 
     last_year = read_previous(previous) if previous is not None else None
     c = consolidate(scheme, Path(folder), progress, expect_kinds, limits, workers, as_of, adjust)
     c.previous = last_year
+    c.inputs = {"截至时间节点": c.as_of if len(scheme.periods) > 1 else "",
+                "核查调整文件": _signed(adjust), "上年汇总": _signed(previous)}
     write_report(c, out)
     if json_out is not None:
         write_atomic(json_out, dumps(c.summary()))
@@ -43,6 +45,10 @@ def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | 
 
         c.feedback = write_feedback(c, feedback, expect_kinds)
     return c
+
+
+def _signed(path: Path | None) -> str:
+    return f"{Path(path).name}（SHA-256 {sha256(Path(path))}）" if path is not None and Path(path).is_file() else ""
 
 
 @dataclass

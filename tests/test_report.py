@@ -255,11 +255,23 @@ def test_indicator_matrix_with_full_marks_and_heat_map(mini_case: SimpleNamespac
     assert ids == [i.id for i in scheme.indicators]
     assert (ws.cell(6, 1).value, ws.cell(6, 3).value) == ("满分", 100)
     assert [ws.cell(6, 4 + k).value for k in range(len(ids))] == [10, 10, 20, 20, 20, 10, 10, 0, 5]
+    refused = {(i.unit, i.indicator) for i in mini_case.c.issues if i.severity == "error"}
+    greyed = []
     for r, unit in enumerate(mini_case.c.result.units, start=7):
         assert ws.cell(r, 2).value == unit.name
         for k, ind in enumerate(scheme.indicators):
             item = unit.items[ind.id]
-            assert ws.cell(r, 4 + k).value == ("缺项" if item.na else round(float(item.score), 2))
+            unscored = all(v is None for v in item.period_scores.values())
+            expected = ("缺项" if item.na else ("无效" if (unit.id, ind.id) in refused else "未报") if unscored
+                        else round(float(item.score), 2))
+            cell = ws.cell(r, 4 + k)
+            assert cell.value == expected
+            if isinstance(expected, str):
+                greyed.append((unit.id, ind.id, expected))
+                assert cell.fill.fgColor.rgb.endswith("E7E6E6")  # grey, never a red 0
+    # west's hostile values were refused; north's item 2 was left blank in the final return but the older
+    # return still gives it; west's 4 (a formula) and 6 (-1‰) are refused
+    assert ("west", "4", "无效") in greyed and ("west", "6", "无效") in greyed
     east = next(r for r in range(7, 10) if ws.cell(r, 2).value == "东区")
     assert [ws.cell(east, 4 + k).value for k in range(len(ids))] == ["缺项", 8, 20, 20, 15, 5, 8, -3, 4]
     scales = {str(cf.sqref): [v.val for v in cf.rules[0].colorScale.cfvo] for cf in ws.conditional_formatting}
@@ -296,16 +308,18 @@ def test_submissions_expected_received_superseded(mini_case: SimpleNamespace) ->
 def test_one_place_is_ranked_by_department(single_case: SimpleNamespace) -> None:
     wb = single_case.wb
     assert "部门" not in wb.sheetnames and "部门得分" in wb.sheetnames
-    rows = table(wb["部门得分"], 3)
+    rows = table(wb["部门得分"], 3, first_col=2)
     zqb, scjg = rows
     # 质强办 leads items 1 (合理缺项), 2 and 3: 8 + 20 of 10 + 20; bonus item 9 gives 4, item 8 deducts 3
-    assert (zqb["名次"], zqb["部门（单位）"], zqb["满分"], zqb["得分"]) == (1, "质强办", 30, 28)
+    assert (wb["部门得分"]["A4"].value, zqb["部门（单位）"], zqb["满分"], zqb["得分"]) == (1, "质强办", 30, 28)
     assert zqb["得分率"] == pytest.approx(28 / 30) and (zqb["加分"], zqb["扣分"]) == (4, 3)
-    assert (scjg["名次"], scjg["满分"], scjg["得分"], scjg["得分率"], scjg["提交情况"]) == (2, 60, 0, 0, "未提交")
+    # 市场监管局 sent nothing: its items count 0 in the total, but it is shown as 未报 and not ranked
+    assert wb["部门得分"]["A5"].value is None
+    assert (scjg["满分"], scjg["得分"], scjg["得分率"], scjg["提交情况"]) == (60, "未报", "未报", "未提交")
     chart = single_case.charts["部门得分"][0]
     assert chart["title"] == "各牵头部门得分率"
-    assert resolve(wb, chart["series"][0]["categories"]) == ["质强办", "市场监管局"]
-    assert resolve(wb, chart["series"][0]["values"]) == [pytest.approx(28 / 30), 0]
+    assert resolve(wb, chart["series"][0]["categories"]) == ["质强办"]
+    assert resolve(wb, chart["series"][0]["values"]) == [pytest.approx(28 / 30)]
     check_ranking_table(wb, single_case.summary)
     categories = single_case.charts["总排名"][0]
     assert resolve(wb, categories["series"][0]["values"]) == [pytest.approx(28 / 30), 0]

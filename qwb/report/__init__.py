@@ -16,7 +16,7 @@ from typing import Any
 
 from qwb import __version__
 from qwb.files import OutputError, write_atomic
-from qwb.report import compare, departments, matrix, problems, ranking, raw, scheme_sheet, submissions
+from qwb.report import adjust_sheet, compare, departments, matrix, problems, ranking, raw, scheme_sheet, submissions
 from qwb.report.base import Report
 from qwb.xlsx import new_workbook
 
@@ -31,7 +31,7 @@ def _build(c: Any, out: Path) -> tuple[bytes, Report]:
     workbook = new_workbook(buffer)
     r = Report(c, workbook, Path(out))
     workbook.set_properties({
-        "title": f"{r.heading}结果",
+        "title": f"{r.heading}结果{r.as_of_text}",
         "subject": "质量工作考核排名",
         "author": c.scheme.issuer or "qwb",
         "company": c.scheme.issuer or "",
@@ -43,6 +43,7 @@ def _build(c: Any, out: Path) -> tuple[bytes, Report]:
     matrix.write(r)
     departments.write(r)
     problems.write(r)
+    adjust_sheet.write(r)
     submissions.write(r)
     raw.write(r)
     if c.self_result is not None:

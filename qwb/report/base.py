@@ -84,6 +84,11 @@ class Report:
         return None if value is None else as_number(value, self.decimals)
 
     @cached_property
+    def refused(self) -> set[tuple[str, str]]:
+        """(unit, indicator) pairs with a value that was refused (an error issue), as opposed to not sent."""
+        return {(i.unit, i.indicator) for i in self.c.issues if i.severity == "error" and i.unit and i.indicator}
+
+    @cached_property
     def index(self) -> KeyIndex:
         return KeyIndex(self.scheme)
 
@@ -104,6 +109,14 @@ class Report:
         """The scheme's name with its year, said once: 常州市质量工作考核（2016年度）."""
         name, year = self.scheme.name, str(self.scheme.year)
         return name if year in name else f"{name}（{year}年度）"
+
+    @property
+    def as_of_text(self) -> str:
+        """（截至“半年”，期中汇总） for a scheme with time nodes; nothing for a scheme with one."""
+        if len(self.scheme.periods) < 2:
+            return ""
+        node = next(p.name for p in self.scheme.periods if p.id == self.c.as_of)
+        return f"（截至“{node}”{'，期中汇总' if self.c.interim else ''}）"
 
     def unit_name(self, unit_id: str) -> str:
         return self.scheme.unit_name(unit_id) if unit_id else ""
@@ -137,11 +150,13 @@ def header_row(r: Report, ws: Any, row: int, columns: list[Column], height: floa
     ws.set_row(row, height)
 
 
-def title_block(r: Report, ws: Any, title: str, subtitle: str, width: int) -> None:
-    """Row 1: the title; row 2: what the sheet shows."""
-    xlsx.merge_text(ws, 0, 0, 0, max(width - 1, 0), title, r.styles.title())
+def title_block(r: Report, ws: Any, title: str, subtitle: str | None, width: int) -> None:
+    """Row 1: the title, with the node the run is as of; row 2: what the sheet shows (None: the sheet writes
+    its own second row)."""
+    xlsx.merge_text(ws, 0, 0, 0, max(width - 1, 0), title + r.as_of_text, r.styles.title())
     ws.set_row(0, 26)
-    xlsx.merge_text(ws, 1, 0, 1, max(width - 1, 0), subtitle, r.styles.subtitle())
+    if subtitle is not None:
+        xlsx.merge_text(ws, 1, 0, 1, max(width - 1, 0), subtitle, r.styles.subtitle())
 
 
 def page_setup(r: Report, ws: Any, repeat: int | None, last_row: int, last_col: int, landscape: bool = True,
@@ -152,7 +167,7 @@ def page_setup(r: Report, ws: Any, repeat: int | None, last_row: int, last_col: 
     ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
     ws.center_horizontally()
     fix_heights(ws, last_row)
-    ws.set_header(f"&L&8 {_escape_header(r.heading)}&R&8 &A")  # the space ends the font size: &8 2015年
+    ws.set_header(f"&L&8 {_escape_header(r.heading + r.as_of_text)}&R&8 &A")  # the space ends the font size: &8 2015年
 
 
 #: points; a 10-point Chinese line with its spacing

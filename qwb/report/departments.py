@@ -16,6 +16,7 @@ from qwb.engine import competition_ranks
 from qwb.report.base import (
     ERROR_COLOR,
     KIND,
+    NA_FILL,
     WARNING_COLOR,
     Column,
     Report,
@@ -133,7 +134,7 @@ def scorecard(r: Report, rows: list[Assignment]) -> list[Assignment]:
             elif not item.na:
                 a.points += ind.points
                 a.score += item.score
-    rated = [a for a in departments if a.rate is not None]
+    rated = [a for a in departments if a.rate is not None and a.accepted is not None]  # not sent: not ranked
     for a, rank in zip(rated, competition_ranks([a.rate or Decimal(0) for a in rated])):
         a.rank = rank
     order = {id(a): n for n, a in enumerate(departments)}
@@ -185,8 +186,13 @@ def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> No
     if "名次" in col:
         put(ws, row, col["名次"], a.rank, st.cell(align="center", bold=True))
         put(ws, row, col["满分"], float(a.points) if a.points else None, st.cell(num_format="0.##"))
-        put(ws, row, col["得分"], r.num(a.score) if a.points else None, st.number(r.decimals))
-        put(ws, row, col["得分率"], float(a.rate) if a.rate is not None else None, st.cell(num_format="0.0%"))
+        if missing and a.points:  # nothing came back: its items count 0, but a 0 here would read as a score
+            grey = st.cell(bg_color=NA_FILL, font_color="#7F7F7F", align="center")
+            put(ws, row, col["得分"], "未报", grey)
+            put(ws, row, col["得分率"], "未报", grey)
+        else:
+            put(ws, row, col["得分"], r.num(a.score) if a.points else None, st.number(r.decimals))
+            put(ws, row, col["得分率"], float(a.rate) if a.rate is not None else None, st.cell(num_format="0.0%"))
         put(ws, row, col["加分"], r.num(a.bonus) if a.bonus else None, st.cell(num_format="0.##"))
         put(ws, row, col["扣分"], r.num(a.deduction) if a.deduction else None, st.cell(num_format="0.##"))
     superseded = sum(1 for rf in a.files if rf.status == "superseded")

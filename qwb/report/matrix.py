@@ -17,6 +17,8 @@ ITEM_WIDTH = 7
 #: the indicator titles above the columns: small type, at most this tall (a longer title is cut)
 TITLE_SIZE, TITLE_MAX_HEIGHT = 8, 170
 NA_TEXT = "缺项"
+#: an item that has no score to show: not sent, refused, or not yet due (never shown as a 0)
+MISSING_TEXT, INVALID_TEXT, NOT_DUE_TEXT = "未报", "无效", "未到期"
 
 
 def write(r: Report) -> None:
@@ -40,7 +42,8 @@ def write(r: Report) -> None:
 
 def _legend(r: Report) -> str:
     return ("每列按该指标的分值着色：0 分为红，一半为黄，满分为绿（扣分项：扣得越多越红）；"
-            f"灰色“{NA_TEXT}”为合理缺项，不计入参评满分。多个时间节点的指标为按方案汇总后的得分。")
+            f"灰色“{NA_TEXT}”为合理缺项，不计入参评满分；“{MISSING_TEXT}”“{INVALID_TEXT}”为未填写或填报值无效"
+            f"（按 0 分计，见“校验问题”）；“{NOT_DUE_TEXT}”为期中汇总时尚未到期。多个时间节点的指标为按方案汇总后的得分。")
 
 
 def _headers(r: Report, ws: Any, first_item: int) -> None:
@@ -88,10 +91,23 @@ def _unit_row(r: Report, ws: Any, row: int, unit: Any, first_item: int) -> None:
     na_format = st.cell(bg_color=NA_FILL, font_color="#7F7F7F", align="center")
     for k, ind in enumerate(r.scheme.indicators):
         item = unit.items[ind.id]
-        if item.na:
-            put(ws, row, first_item + k, NA_TEXT, na_format)
+        shown = item_text(r, unit.id, ind.id, item)
+        if shown:
+            put(ws, row, first_item + k, shown, na_format)
         else:
             put(ws, row, first_item + k, r.num(item.score), score_format)
+
+
+def item_text(r: Report, unit_id: str, item_id: str, item: Any) -> str:
+    """The grey text an item shows instead of a score: 缺项, 未到期, or 未报 / 无效 when no period of it could be
+    scored (it counts 0, but a 0 on the sheet would read as a real score)."""
+    if item.na:
+        return NA_TEXT
+    if not item.due:
+        return NOT_DUE_TEXT
+    if item.period_scores and all(v is None for v in item.period_scores.values()):
+        return INVALID_TEXT if (unit_id, item_id) in r.refused else MISSING_TEXT
+    return ""
 
 
 def _heat_map(ws: Any, col: int, last_row: int, ind: Any, units: list[Any]) -> None:

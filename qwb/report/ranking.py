@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from qwb import numtext
+from qwb.history import change_text, rank_change
 from qwb.report.base import CHART_FONT, Column, Report, chart_font, header_row, page_setup, title_block
-from qwb.xlsx import merge_text, pixels, put, sheet_ref
+from qwb.xlsx import merge_text, pixels, put, quoted, row_height, sheet_ref
 
 SHEET = "总排名"
 HEADER = 2  # 0-based row of the table's header
@@ -21,6 +22,9 @@ COLUMNS = [
     Column("一票否决", 6.5), Column("填报完整", 8),
 ]
 COL = {c.name: i for i, c in enumerate(COLUMNS)}
+#: with last year's summary (--previous)
+PREVIOUS = [("上年得分", 8), ("上年名次", 6.5), ("名次升降", 7)]
+UP, DOWN, SAME = "#548235", "#C00000", "#7F7F7F"
 CATEGORY_WIDTH = 10
 CATEGORY_COLORS = ["#4472C4", "#70AD47", "#FFC000", "#5B9BD5", "#A5A5A5", "#ED7D31", "#264478", "#9E480E",
                    "#636363", "#997300", "#43682B", "#7030A0", "#00B0F0", "#F4B183"]
@@ -50,6 +54,10 @@ class Layout:
     def category_col(self, i: int) -> int:
         return len(COLUMNS) + i
 
+    def previous_col(self, i: int) -> int:
+        """上年得分, 上年名次, 名次升降, right of the categories (when last year's summary was given)."""
+        return len(COLUMNS) + len(self.categories) + i
+
 
 def categories(r: Report) -> list[str]:
     """The top-level categories of the base items, in scheme order."""
@@ -73,24 +81,62 @@ def write(r: Report) -> None:
     units = r.c.result.units
     cats = categories(r)
     n = len(units)
-    last_col = len(COLUMNS) + len(cats) - 1
+    last_col = len(COLUMNS) + len(cats) - 1 + (len(PREVIOUS) if r.c.previous is not None else 0)
     note_row = FIRST + n + 1
     dist_row = note_row + 3
     chart_row = dist_row + len(r.scheme.grades) + 3
     layout = Layout(n, cats, last_col, note_row, dist_row, chart_row, last_col + 2)
-    title_block(r, ws, f"{r.heading}结果排名", _subtitle(r), last_col + 1)
+    title_block(r, ws, f"{r.heading}结果排名", None, last_col + 1)
+    status_line(r, ws, last_col)
     _table(r, ws, layout)
     _notes(r, ws, layout)
     last_row = _distribution(r, ws, layout) if r.scheme.grades else note_row + 1
     if n > 1:
         last_row = _charts(r, ws, layout)
+        if r.c.previous is not None:
+            last_row = _change_chart(r, ws, layout, last_row + 1)
     elif n == 1:
         last_row = _single_unit(r, ws, layout)
     ws.freeze_panes(FIRST, 2)
-    page_setup(r, ws, repeat=HEADER if n > REPEAT_FROM else None, last_row=last_row, last_col=last_col)
+    page_setup(r, ws, repeat=HEADER if n > REPEAT_FROM else None, last_row=last_row, last_col=last_col,
+               fit_height=1 if n == 1 else 0)  # one place: its table and chart on one page
     if n > 1:
         ws.set_h_pagebreaks([layout.chart_row - 1])
     ws.activate()
+
+
+def status_line(r: Report, ws: Any, last_col: int) -> None:
+    """Row 2: 初步结果 (with what is missing and wrong, linked to the sheets that list it) or 最终结果."""
+    c, st = r.c, r.styles
+    errors = len(c.errors)
+    kinds = {"department": "部门", "unit": "单位"}
+    missing = "、".join(f"{n} 个{kinds.get(k, k)}" for k, n in _missing_by_kind(c).items())
+    if c.missing or errors or c.interim:
+        parts = [f"{missing}未报送" if c.missing else "", f"{errors} 个错误" if errors else "",
+                 "之后的时间节点尚未到期" if c.interim else ""]
+        text = "初步结果：" + "，".join(p for p in parts if p) + "。未报或无效的项按 0 分计，排名会变。"
+        fill, color = "#C00000", "white"
+    else:
+        text = "最终结果：应报送的都已收到，没有错误。"
+        fill, color = "#E2EFDA", "#375623"
+    links = last_col >= 6
+    merge_text(ws, 1, 0, 1, last_col - 4 if links else last_col, text,
+               st.get(bold=True, font_color=color, bg_color=fill, text_wrap=True))
+    if links:
+        link = st.get(font_color=color, underline=1, bg_color=fill, align="center", bold=True)
+        for col, sheet, label in ((last_col - 3, "提交情况", "→ 提交情况"), (last_col - 1, "校验问题", "→ 校验问题")):
+            ws.merge_range(1, col, 1, col + 1, "", link)
+            ws.write_url(1, col, f"internal:{quoted(sheet)}!A1", link, string=label)
+    ws.set_row(1, 30)
+
+
+def _missing_by_kind(c: Any) -> dict[str, int]:
+    kinds = {u.id: "unit" for u in c.scheme.units}
+    out: dict[str, int] = {}
+    for assignee in c.missing:
+        kind = kinds.get(assignee, "department")
+        out[kind] = out.get(kind, 0) + 1
+    return out
 
 
 def _subtitle(r: Report) -> str:
@@ -114,6 +160,8 @@ def _table(r: Report, ws: Any, layout: Layout) -> None:
     points = category_points(r)
     columns = COLUMNS + [Column(category_label(c, points[c], "\n"), CATEGORY_WIDTH)
                          for c in layout.categories]
+    if r.c.previous is not None:
+        columns += [Column(name, width) for name, width in PREVIOUS]
     header_row(r, ws, HEADER, columns, height=42)
     for i, u in enumerate(r.c.result.units):
         row = FIRST + i
@@ -137,18 +185,59 @@ def _table(r: Report, ws: Any, layout: Layout) -> None:
         for j, cat in enumerate(layout.categories):
             put(ws, row, layout.category_col(j), r.num(u.categories.get(cat, Decimal(0))),
                 st.number(r.decimals, **band))
+        if r.c.previous is not None:
+            _previous_cells(r, ws, row, layout, u, band)
     if layout.n:
         ws.autofilter(HEADER, 0, layout.last_unit_row, layout.last_col)
 
 
+def _previous_cells(r: Report, ws: Any, row: int, layout: Layout, u: Any, band: dict[str, str]) -> None:
+    st = r.styles
+    before = r.c.previous.get(u.id)
+    change = rank_change(before, u.rank)
+    color = SAME if change is None or change == 0 else UP if change > 0 else DOWN
+    put(ws, row, layout.previous_col(0), before.get("total") if before else None, st.number(r.decimals, **band))
+    put(ws, row, layout.previous_col(1), before.get("rank") if before else None, st.cell(align="center", **band))
+    put(ws, row, layout.previous_col(2), change_text(change), st.cell(align="center", bold=True, font_color=color,
+                                                                       **band))
+
+
+def _change_chart(r: Report, ws: Any, layout: Layout, at: int) -> int:
+    """名次升降: places moved since last year, one bar per unit in ranking order (new units have no bar)."""
+    col = layout.data_col + len(r.scheme.grades) + 1  # right of the grade lines' data
+    ws.write_string(HEADER, col, "名次变化", r.styles.get(font_color="#7F7F7F"))
+    for i, u in enumerate(r.c.result.units):
+        change = rank_change(r.c.previous.get(u.id), u.rank)
+        if change is not None:
+            ws.write_number(FIRST + i, col, change, r.styles.get(font_color="#7F7F7F"))
+    chart = r.workbook.add_chart({"type": "column"})
+    chart.add_series({
+        "name": sheet_ref(SHEET, HEADER, col),
+        "categories": sheet_ref(SHEET, FIRST, COL["被考核单位"], layout.last_unit_row),
+        "values": sheet_ref(SHEET, FIRST, col, layout.last_unit_row),
+        "fill": {"color": UP}, "invert_if_negative": True, "invert_if_negative_color": DOWN,
+        "data_labels": {"value": True, "font": chart_font(8)}, "gap": 60,
+    })
+    chart.set_title(_title("与上年相比的名次变化（正数为上升）"))
+    chart.set_x_axis(_category_axis(layout.n) | {"label_position": "low"})
+    chart.set_y_axis({"num_font": chart_font(9), "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+                      "line": {"none": True}})
+    chart.set_legend({"none": True})
+    width = max(_widths_px(layout), 760)
+    height = int(width * 0.28)
+    chart.set_size({"width": width, "height": height})
+    ws.insert_chart(at, 0, chart, {"object_position": 3})
+    return at + math.ceil(height / PX_PER_ROW)
+
+
 def _notes(r: Report, ws: Any, layout: Layout) -> None:
     s = r.scheme
-    text = (f"折算基本分 = 基本分实得 × {numtext.plain(s.scale)} ÷ 参评满分（标为合理缺项的指标不计入参评满分）；"
+    text = (f"{_subtitle(r)}折算基本分 = 基本分实得 × {numtext.plain(s.scale)} ÷ 参评满分（标为合理缺项的指标不计入参评满分）；"
             f"总分 = 折算基本分 + 加分 − 扣分，四舍五入保留 {s.decimals} 位小数；名次按总分从高到低，同分同名次。"
             "分类得分为各一级指标下基本分实得之和（未折算）。")
     merge_text(ws, layout.note_row, 0, layout.note_row, layout.last_col, text,
                    r.styles.get(text_wrap=True, font_size=9, font_color="#595959", valign="top"))
-    ws.set_row(layout.note_row, 30)
+    ws.set_row(layout.note_row, row_height([(text, sum(c.width for c in COLUMNS) * 0.9)], 9))
 
 
 def _distribution(r: Report, ws: Any, layout: Layout) -> int:

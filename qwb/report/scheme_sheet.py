@@ -8,7 +8,7 @@ from typing import Any
 from qwb.numtext import plain
 from qwb.report.base import ROLE, Column, Report, header_row, page_setup, title_block
 from qwb.rules import RULE_NAMES
-from qwb.xlsx import merge_text, put, row_height
+from qwb.xlsx import fit_row, merge_text, put, row_height
 
 SHEET = "方案"
 COLUMNS = [
@@ -39,6 +39,18 @@ def facts(r: Report) -> list[tuple[str, str]]:
         ("评价部门", "、".join(d.name for d in s.departments)),
         ("方案指纹", s.fingerprint()),
     ]
+    return rows + sign_off(r)
+
+
+def sign_off(r: Report) -> list[tuple[str, str]]:
+    """What this ranking was computed from, so that someone holding the same files can check it: the qwb
+    version, the options given, and the SHA-256 of every input file (the returns' are also on 提交情况)."""
+    from qwb import __version__
+
+    rows = [("计算程序", f"qwb {__version__}")]
+    rows += [(name, text) for name, text in r.c.inputs.items() if text]
+    files = "\n".join(f"{rf.name}：{rf.sha256}" for rf in sorted(r.c.returns, key=lambda rf: rf.name) if rf.sha256)
+    rows.append(("退回文件 SHA-256", files or "（无）"))
     return rows
 
 
@@ -55,6 +67,7 @@ def write(r: Report) -> None:
     for label, text in facts(r):
         merge_text(ws, row, 0, row, 0, label, st.cell(bold=True, bg_color="#F2F2F2"))
         merge_text(ws, row, 1, row, last_col, text, st.cell(text_wrap=True))
+        fit_row(ws, row, [(text, sum(c.width for c in COLUMNS[1:]))])
         row += 1
     row += 1
     header_row(r, ws, row, COLUMNS)
