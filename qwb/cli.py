@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:
-        from qwb import __version__
+        from qwb.version import __version__
 
         print(f"qwb {__version__}")
         return EXIT_OK

@@ -55,6 +55,7 @@ class Consolidation:
     feedback: list[Path] = field(default_factory=list)  # the feedback workbooks written, if asked for
     #: what this run was given besides the returns: option -> "file name（SHA-256 …）" or value (the sign-off)
     inputs: dict[str, str] = field(default_factory=dict)
+    where: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> file, sheet, cell of its counted value
 
     @property
     def interim(self) -> bool:
@@ -193,8 +194,9 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     self_result = results.get("unit") if mode == "verified" else None
     comparison = _compare(scheme, self_result, result) if self_result else []
     sources = {key: file for sub in subs if sub.kind == counted_kind for key, file in sub.source.items()}
+    where = {key: place for sub in subs if sub.kind == counted_kind for key, place in sub.where.items()}
     return Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
-                         self_result, comparison, as_of, sources, adjustments)
+                         self_result, comparison, as_of, sources, adjustments, where=where)
 
 
 def _score_kind(scheme: Scheme, subs: list[Submission], expect: Expectations, as_of: str,

@@ -89,4 +89,4 @@ def test_names_import_nothing_else_from_qwb() -> None:
     code = ("import sys; import qwb.templates.names; "
             "print(sorted(m for m in sys.modules if m.startswith('qwb')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert loaded.strip() == "['qwb', 'qwb.templates', 'qwb.templates.names']"
+    assert loaded.strip() == "['qwb', 'qwb.templates', 'qwb.templates.names', 'qwb.version']"

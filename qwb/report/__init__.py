@@ -14,10 +14,10 @@ import io
 from pathlib import Path
 from typing import Any
 
-from qwb import __version__
 from qwb.files import OutputError, write_atomic
 from qwb.report import adjust_sheet, compare, departments, matrix, problems, ranking, raw, scheme_sheet, submissions
 from qwb.report.base import Report
+from qwb.version import __version__
 from qwb.xlsx import new_workbook
 
 

@@ -45,7 +45,7 @@ def facts(r: Report) -> list[tuple[str, str]]:
 def sign_off(r: Report) -> list[tuple[str, str]]:
     """What this ranking was computed from, so that someone holding the same files can check it: the qwb
     version, the options given, and the SHA-256 of every input file (the returns' are also on 提交情况)."""
-    from qwb import __version__
+    from qwb.version import __version__
 
     rows = [("计算程序", f"qwb {__version__}")]
     rows += [(name, text) for name, text in r.c.inputs.items() if text]

@@ -8,7 +8,6 @@ from typing import Any
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
-from qwb import __version__
 from qwb.numtext import plain
 from qwb.rules import NA_FIELD, YES, InputField
 from qwb.scheme.model import Indicator, Scheme, Veto
@@ -35,6 +34,7 @@ from qwb.templates.names import (
 )
 from qwb.templates.styles import CHECK_FILL, NUMBER_FORMATS, WRONG_FILL, Styles
 from qwb.templates.validation import number_validation
+from qwb.version import __version__
 from qwb.xlsx import fit_row, fit_width, merge_text, new_workbook, page_setup, quoted, row_height
 
 HEADER_ROW = 4  # 0-based: the entry table's header row (row 5 in Excel)
