@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qwb.issues import SEVERITY_NAMES, SEVERITY_SYMBOLS
+
 SHEET = "控制台"
 SCHEME, RETURNS, OUT, JSON, AS_OF = "方案文件", "退回文件夹", "输出文件", "汇总 JSON", "截至时间节点"
 TEMPLATES, BY, CHECK = "模板文件夹", "模板方式", "待检查文件"
@@ -42,7 +44,7 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
 STATUS_ROW = FIRST_ROW + len(SETTINGS) + 1
 
 Progress = Callable[[int, int, str], None]
-SEVERITY_MARKS = {"error": "✗ 错误", "warning": "! 警告", "info": "i 提示"}
+SEVERITY_MARKS = {k: f"{SEVERITY_SYMBOLS[k]} {name}" for k, name in SEVERITY_NAMES.items()}
 
 
 class ConsoleError(Exception):

@@ -37,6 +37,10 @@ class Issue:
         return " ".join(parts)
 
 
+#: what each severity is called for people, and the mark printed before it (terminal, console cell)
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_SYMBOLS = {"error": "✗", "warning": "!", "info": "i"}
+
 #: the fields of an Issue that say where it is; every other keyword of IssueType.new fills the message
 LOCATION = ("file", "sheet", "cell", "unit", "indicator", "key")
 
@@ -595,10 +599,9 @@ def codes_markdown() -> str:
         "| 代码 code | 级别 | 名称 | 说明 | 示例 | 如何处理 |",
         "|---|---|---|---|---|---|",
     ]
-    severity = {"error": "错误", "warning": "警告", "info": "提示"}
     for code in sorted(REGISTRY):
         t = REGISTRY[code]
-        cells = [f"`{code}`", severity.get(t.severity, t.severity), t.title, t.description, t.example or "—", t.fix]
+        cells = [f"`{code}`", SEVERITY_NAMES.get(t.severity, t.severity), t.title, t.description, t.example or "—", t.fix]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 

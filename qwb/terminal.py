@@ -21,12 +21,13 @@ from qwb.engine import Result
 from qwb.files import OutputError
 from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.history import PreviousError
-from qwb.issues import Issue
+from qwb.issues import SEVERITY_NAMES, SEVERITY_SYMBOLS, Issue
 from qwb.numtext import fixed
 from qwb.pipeline import ReturnCheck, run_consolidation
 from qwb.scheme.model import Scheme
 
-MARKS = {"error": "[red]✗ 错误[/red]", "warning": "[yellow]! 警告[/yellow]", "info": "[blue]i 提示[/blue]"}
+COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
+MARKS = {k: f"[{COLORS[k]}]{SEVERITY_SYMBOLS[k]} {name}[/{COLORS[k]}]" for k, name in SEVERITY_NAMES.items()}
 RANKING_COLUMNS = ("名次", "单位", "总分", "等次", "基本分", "加分", "扣分", "否决", "填报完整")
 NUMERIC = ("名次", "总分", "基本分", "加分", "扣分")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from qwb.keys import BLANK_KEY, EntryKey
+from qwb.numtext import number
 from qwb.report.base import ERROR_COLOR, Column, Report, header_row, page_setup, title_block
 from qwb.xlsx import fit_row, put
 
@@ -60,8 +62,4 @@ def _row(r: Report, ws: Any, row: int, number: int, adj: Any, periods: dict[str,
 
 def _shown(value: Any) -> Any:
     """A stored value as the sheet shows it: numbers as numbers, anything else as text."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+    return number(value) if isinstance(value, Decimal) else value

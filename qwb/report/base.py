@@ -16,6 +16,7 @@ from typing import Any
 
 from qwb import xlsx
 from qwb.engine import KeyIndex, as_number
+from qwb.issues import SEVERITY_NAMES
 
 #: the charts' font, on every Windows with Excel or WPS; LibreOffice elsewhere substitutes a CJK font
 #: (rendered and checked with fonts-noto-cjk: no missing glyphs)
@@ -33,7 +34,7 @@ WORST_FILL, WORST_BAR = "#FFC7CE", "#C00000"
 #: a three-colour heat map: nothing, half, full marks
 HEAT = ("#F8696B", "#FFEB84", "#63BE7B")
 
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY = SEVERITY_NAMES
 STATUS = {"accepted": "采用", "rejected": "拒收", "superseded": "已替代"}
 KIND = {"department": "部门填报", "unit": "单位自评"}
 ROLE = {"base": "基本", "bonus": "加分", "deduction": "扣分"}
