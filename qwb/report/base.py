@@ -25,6 +25,10 @@ HEADER_FILL = "#1F4E78"
 SUBHEADER_FILL = "#DDEBF7"
 BAND_FILL = "#F3F6FA"
 NA_FILL = "#E7E6E6"
+UNSCORED_FONT = "#7F7F7F"
+NA_TEXT = "缺项"
+#: an item that has no score to show: not sent, refused, or not yet due (never shown as a 0)
+MISSING_TEXT, INVALID_TEXT, NOT_DUE_TEXT = "未报", "无效", "未到期"
 ERROR_COLOR = "#C00000"
 WARNING_COLOR = "#B26B00"
 #: fills for the grades from best to worst; the worst grade is always red
@@ -88,6 +92,17 @@ class Report:
     def refused(self) -> set[tuple[str, str]]:
         """(unit, indicator) pairs with a value that was refused (an error issue), as opposed to not sent."""
         return {(i.unit, i.indicator) for i in self.c.issues if i.severity == "error" and i.unit and i.indicator}
+
+    def item_text(self, unit_id: str, item_id: str, item: Any) -> str:
+        """The grey text an item shows instead of a score: 缺项, 未到期, or 未报 / 无效 when no period of it could
+        be scored (it counts 0, but a 0 on the sheet would read as a real score); "" when it has a score."""
+        if item.na:
+            return NA_TEXT
+        if not item.due:
+            return NOT_DUE_TEXT
+        if item.period_scores and all(v is None for v in item.period_scores.values()):
+            return INVALID_TEXT if (unit_id, item_id) in self.refused else MISSING_TEXT
+        return ""
 
     @cached_property
     def index(self) -> KeyIndex:

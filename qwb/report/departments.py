@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from qwb.engine import competition_ranks
+from qwb.engine import competition_ranks, due_periods
+from qwb.keys import EntryKey
 from qwb.report.base import (
     ERROR_COLOR,
+    INVALID_TEXT,
     KIND,
+    MISSING_TEXT,
     NA_FILL,
+    NOT_DUE_TEXT,
+    UNSCORED_FONT,
     WARNING_COLOR,
     Column,
     Report,
@@ -65,10 +70,14 @@ class Assignment:
     bonus: Decimal = Decimal(0)
     deduction: Decimal = Decimal(0)
     rank: int | None = None
+    #: 未报, 无效 or 未到期 when none of the items the department leads could be scored; it is then not ranked
+    state: str = ""
+    #: items scored in part or not at all (a period missing or invalid counts 0)
+    unscored: int = 0
 
     @property
     def rate(self) -> Decimal | None:
-        return self.score / self.points if self.points else None
+        return self.score / self.points if self.points and not self.state else None
 
     @property
     def share(self) -> float | None:
@@ -92,6 +101,7 @@ def assignments(r: Report) -> list[Assignment]:
 
 def _assignments(r: Report) -> list[Assignment]:
     expect = Expectations(r.scheme)
+    due = set(due_periods(r.scheme, r.c.as_of or None))
     files_of: dict[tuple[str, str], list[Any]] = {}
     for rf in r.c.returns:
         files_of.setdefault((rf.kind, rf.assignee), []).append(rf)
@@ -103,7 +113,7 @@ def _assignments(r: Report) -> list[Assignment]:
         for (k, ident), who in expect.assignees.items():
             if k != kind:
                 continue
-            keys = expect.key_set((k, ident))
+            keys = {key for key in expect.key_set((k, ident)) if _period(key) in due}  # not yet due: not asked for
             items = len([i for i in r.scheme.indicators if kind == "unit" or i.department == ident])
             a = Assignment(kind, ident, who.name, items, len(keys))
             a.files = files_of.get((kind, ident), [])
@@ -118,28 +128,47 @@ def _assignments(r: Report) -> list[Assignment]:
     return out
 
 
+def _period(key: str) -> str:
+    parsed = EntryKey.parse(key)
+    return parsed.period if parsed else ""
+
+
 def scorecard(r: Report, rows: list[Assignment]) -> list[Assignment]:
     """Each department's score on the items it leads, in the one assessed place; ranked by 得分率."""
     unit = r.c.result.units[0]
     departments = [a for a in rows if a.kind == "department"]
     for a in departments:
-        for ind in r.scheme.indicators:
-            if ind.department != a.id:
-                continue
-            item = unit.items[ind.id]
-            if ind.role == "bonus":
-                a.bonus += item.score
-            elif ind.role == "deduction":
-                a.deduction -= item.score
-            elif not item.na:
-                a.points += ind.points
-                a.score += item.score
-    rated = [a for a in departments if a.rate is not None and a.accepted is not None]  # not sent: not ranked
+        _score_led_items(r, a, unit)
+    rated = [a for a in departments if a.rate is not None]
     for a, rank in zip(rated, competition_ranks([a.rate or Decimal(0) for a in rated])):
         a.rank = rank
     order = {id(a): n for n, a in enumerate(departments)}
     departments.sort(key=lambda a: (a.rank is None, a.rank or 0, order[id(a)]))
     return departments + [a for a in rows if a.kind != "department"]
+
+
+def _score_led_items(r: Report, a: Assignment, unit: Any) -> None:
+    """Add up the items the department leads; say why when none of them has a score to show."""
+    texts, not_due = [], False
+    for ind in r.scheme.indicators:
+        if ind.department != a.id:
+            continue
+        item = unit.items[ind.id]
+        if not item.due:
+            not_due = True
+        elif ind.role == "bonus":
+            a.bonus += item.score
+        elif ind.role == "deduction":
+            a.deduction -= item.score
+        elif not item.na:
+            a.points += ind.points
+            a.score += item.score
+            texts.append(r.item_text(unit.id, ind.id, item))
+            a.unscored += any(v is None for v in item.period_scores.values())
+    if texts and (a.accepted is None or all(texts)):
+        a.state = INVALID_TEXT if a.accepted is not None and all(t == INVALID_TEXT for t in texts) else MISSING_TEXT
+    elif not texts and not_due:
+        a.state = NOT_DUE_TEXT
 
 
 def write(r: Report) -> None:
@@ -153,7 +182,12 @@ def write(r: Report) -> None:
     unit = r.c.result.units[0].name if single else ""
     title = f"{unit}各牵头部门得分（得分率排名）" if single else "各部门填报情况"
     subtitle = ("得分率 = 部门牵头的基本指标得分 ÷ 满分（合理缺项不计）；加分、扣分项单列，不计入得分率。"
+                f"灰色“{MISSING_TEXT}”“{INVALID_TEXT}”：牵头指标均未填报或填报值无效，不排名；"
+                f"带 * 的得分有指标未报或无效，按 0 分计。"
+                + (f"“{NOT_DUE_TEXT}”：牵头指标本次均未到期。" if r.c.interim else "")
                 if single else "填报率 = 已填项 ÷ 应填项（按采用的文件计）；错误、警告见“校验问题”表。")
+    if r.c.interim:
+        subtitle += "应填项只计已到期的时间节点。"
     title_block(r, ws, f"{r.heading}{title}", subtitle, len(columns))
     names = [a.accepted.name for a in rows if a.accepted is not None]
     columns = with_widths(columns, 采用的文件=fit_width(names, 16, 56))
@@ -186,12 +220,12 @@ def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> No
     if "名次" in col:
         put(ws, row, col["名次"], a.rank, st.cell(align="center", bold=True))
         put(ws, row, col["满分"], float(a.points) if a.points else None, st.cell(num_format="0.##"))
-        if missing and a.points:  # nothing came back: its items count 0, but a 0 here would read as a score
-            grey = st.cell(bg_color=NA_FILL, font_color="#7F7F7F", align="center")
-            put(ws, row, col["得分"], "未报", grey)
-            put(ws, row, col["得分率"], "未报", grey)
+        if a.state:  # its items count 0, but a 0 here would read as a score
+            grey = st.cell(bg_color=NA_FILL, font_color=UNSCORED_FONT, align="center")
+            put(ws, row, col["得分"], a.state, grey)
+            put(ws, row, col["得分率"], a.state, grey)
         else:
-            put(ws, row, col["得分"], r.num(a.score) if a.points else None, st.number(r.decimals))
+            put(ws, row, col["得分"], r.num(a.score) if a.points else None, _score_format(r, a.unscored))
             put(ws, row, col["得分率"], float(a.rate) if a.rate is not None else None, st.cell(num_format="0.0%"))
         put(ws, row, col["加分"], r.num(a.bonus) if a.bonus else None, st.cell(num_format="0.##"))
         put(ws, row, col["扣分"], r.num(a.deduction) if a.deduction else None, st.cell(num_format="0.##"))
@@ -208,6 +242,14 @@ def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> No
         st.cell(align="center", font_color=ERROR_COLOR, bold=True) if a.errors else st.cell(align="center"))
     put(ws, row, col["警告"], None if missing else a.warnings,
         st.cell(align="center", font_color=WARNING_COLOR) if a.warnings else st.cell(align="center"))
+
+
+def _score_format(r: Report, unscored: int) -> Any:
+    """A score with a grey * when some of its items were missing or invalid and counted 0."""
+    if not unscored:
+        return r.styles.number(r.decimals)
+    decimals = "0." + "0" * r.decimals if r.decimals else "0"
+    return r.styles.cell(num_format=f'{decimals}"*"', font_color=UNSCORED_FONT, italic=True)
 
 
 def _chart(r: Report, ws: Any, rows: list[Assignment], col: dict[str, int], last_row: int) -> int:

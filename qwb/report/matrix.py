@@ -5,7 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from qwb.report.base import HEAT, NA_FILL, Report, page_setup, title_block
+from qwb.report.base import (
+    HEAT,
+    INVALID_TEXT,
+    MISSING_TEXT,
+    NA_FILL,
+    NA_TEXT,
+    NOT_DUE_TEXT,
+    UNSCORED_FONT,
+    Report,
+    page_setup,
+    title_block,
+)
 from qwb.rules import DeductRule
 from qwb.xlsx import merge_text, put, row_height
 
@@ -16,9 +27,6 @@ LEFT = ["名次", "被考核单位", "总分"]
 ITEM_WIDTH = 7
 #: the indicator titles above the columns: small type, at most this tall (a longer title is cut)
 TITLE_SIZE, TITLE_MAX_HEIGHT = 8, 170
-NA_TEXT = "缺项"
-#: an item that has no score to show: not sent, refused, or not yet due (never shown as a 0)
-MISSING_TEXT, INVALID_TEXT, NOT_DUE_TEXT = "未报", "无效", "未到期"
 
 
 def write(r: Report) -> None:
@@ -88,26 +96,14 @@ def _unit_row(r: Report, ws: Any, row: int, unit: Any, first_item: int) -> None:
     put(ws, row, 1, unit.name, st.cell())
     put(ws, row, 2, r.num(unit.total), st.number(r.decimals, bold=True))
     score_format = st.cell(num_format="0.##")
-    na_format = st.cell(bg_color=NA_FILL, font_color="#7F7F7F", align="center")
+    na_format = st.cell(bg_color=NA_FILL, font_color=UNSCORED_FONT, align="center")
     for k, ind in enumerate(r.scheme.indicators):
         item = unit.items[ind.id]
-        shown = item_text(r, unit.id, ind.id, item)
+        shown = r.item_text(unit.id, ind.id, item)
         if shown:
             put(ws, row, first_item + k, shown, na_format)
         else:
             put(ws, row, first_item + k, r.num(item.score), score_format)
-
-
-def item_text(r: Report, unit_id: str, item_id: str, item: Any) -> str:
-    """The grey text an item shows instead of a score: 缺项, 未到期, or 未报 / 无效 when no period of it could be
-    scored (it counts 0, but a 0 on the sheet would read as a real score)."""
-    if item.na:
-        return NA_TEXT
-    if not item.due:
-        return NOT_DUE_TEXT
-    if item.period_scores and all(v is None for v in item.period_scores.values()):
-        return INVALID_TEXT if (unit_id, item_id) in r.refused else MISSING_TEXT
-    return ""
 
 
 def _heat_map(ws: Any, col: int, last_row: int, ind: Any, units: list[Any]) -> None:

@@ -9,7 +9,18 @@ from typing import Any
 
 from qwb import numtext
 from qwb.history import change_text, rank_change
-from qwb.report.base import CHART_FONT, Column, Report, chart_font, header_row, page_setup, title_block
+from qwb.report.base import (
+    CHART_FONT,
+    NA_FILL,
+    NOT_DUE_TEXT,
+    UNSCORED_FONT,
+    Column,
+    Report,
+    chart_font,
+    header_row,
+    page_setup,
+    title_block,
+)
 from qwb.xlsx import merge_text, pixels, put, quoted, row_height, sheet_ref
 
 SHEET = "总排名"
@@ -74,6 +85,12 @@ def category_points(r: Report) -> dict[str, Decimal]:
         top = ind.path[0] if ind.path else ""
         out[top] = out.get(top, Decimal(0)) + ind.points
     return out
+
+
+def _category_due(r: Report, u: Any, category: str) -> bool:
+    """Whether any base item under this top category has a period due for the unit."""
+    return any(u.items[ind.id].due for ind in r.scheme.base_indicators
+               if (ind.path[0] if ind.path else "") == category and ind.id in u.items)
 
 
 def write(r: Report) -> None:
@@ -183,8 +200,12 @@ def _table(r: Report, ws: Any, layout: Layout) -> None:
         put(ws, row, COL["填报完整"], complete,
             st.cell(align="center", **band) if u.complete else st.cell(align="center", font_color="#B26B00", bold=True))
         for j, cat in enumerate(layout.categories):
-            put(ws, row, layout.category_col(j), r.num(u.categories.get(cat, Decimal(0))),
-                st.number(r.decimals, **band))
+            if r.c.interim and not _category_due(r, u, cat):  # nothing in it is due yet: a 0 would read as a score
+                put(ws, row, layout.category_col(j), NOT_DUE_TEXT,
+                    st.cell(bg_color=NA_FILL, font_color=UNSCORED_FONT, align="center"))
+            else:
+                put(ws, row, layout.category_col(j), r.num(u.categories.get(cat, Decimal(0))),
+                    st.number(r.decimals, **band))
         if r.c.previous is not None:
             _previous_cells(r, ws, row, layout, u, band)
     if layout.n:
