@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from qwb.consolidate import consolidate
@@ -159,3 +160,22 @@ def test_a_department_with_nothing_due_is_not_missing(scheme: Scheme, templates:
     half = consolidate(scheme, tmp_path, as_of="H1")
     assert [a.id for a in only_year_end] == ["zqb"] and half.missing == []
     assert "zqb" in consolidate(scheme, tmp_path, as_of="Y").missing
+
+
+def test_department_scores_count_only_what_is_due(scheme: Scheme, templates: list[Path], tmp_path: Path) -> None:
+    """部门得分 at 半年: 应填项 are the 半年 entries only; a score with an item missing carries a *;
+    质量强县办, which leads only 年终 items, shows 未到期 and is not ranked."""
+    from qwb.pipeline import run_consolidation
+
+    values = best(scheme, "H1", **HALF_MARKS)
+    del values["tieling|3|H1|选项"]  # 市场监督管理局's item 3 (4 points) not filled
+    send(templates, tmp_path / "r", values, dt.date(2015, 7, 5))
+    run_consolidation(scheme, tmp_path / "r", tmp_path / "r.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["部门得分"]
+    rows = {row[1]: row for row in ws.iter_rows(min_row=4, values_only=True) if row[1]}
+    market = rows["市场监督管理局"]
+    # items 3, 5, 6 (H1) ... 9 items of 39 points due; 4 missing and item 1 at 5 of 10: 30
+    assert (market[0], market[3], market[4], market[11], market[12]) == (6, 39, 30, 9, 8)
+    assert ws.cell(3 + list(rows).index("市场监督管理局") + 1, 5).number_format == '0.00"*"'
+    office = rows["质量强县工作领导小组办公室"]
+    assert (office[0], office[4], office[5], office[11]) == (None, "未到期", "未到期", 0)
