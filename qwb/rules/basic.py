@@ -1,156 +1,40 @@
-"""The eight rule types of the scheme format (docs/scheme-format.md): their parameters, input fields and score.
-
-This module is the single source of truth for what a rule means. Each rule
-states its input fields (what a template asks for and how a value is
-validated) and its score as an :mod:`qwb.expr` expression (what the engine
-computes, what the template's 得分 formula shows, what the xlwings functions
-return).
-"""
+"""The eight basic rule types: choice, direct, target, steps, linear, compare, deduct, bonus."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from qwb.expr import Binary, Call, Compare, Expr, Field, If, Num, Text, clamp
-from qwb.issues import IssueType, RuleBadParameter, RuleMissing, RuleMissingParameter, RuleUnknownType
+from qwb.issues import RuleBadParameter, RuleMissingParameter
 from qwb.numtext import number, plain
+from qwb.rules.fields import (
+    BASELINE,
+    CHOICE,
+    COUNT,
+    CURRENT,
+    DIRECT,
+    OPS,
+    VALUE,
+    InputField,
+    Range,
+    numeric_field,
+    unit_factor,
+)
+from qwb.rules.params import PARAM, _dec, _Params
 
-#: field names of the contract
-CHOICE, DIRECT, VALUE, CURRENT, BASELINE, COUNT = "选项", "得分", "数值", "本期", "基期", "次数"
-NA_FIELD, VETO_FIELD = "合理缺项", "是否发生"
-YES, NO = "是", "否"
-
-UNIT_FACTORS = {"%": Decimal("0.01"), "‰": Decimal("0.001")}
-OPS = (">=", ">", "<=", "<")
-
-
-def unit_factor(unit: str | None) -> Decimal:
-    return UNIT_FACTORS.get(unit or "", Decimal(1))
-
-
-def to_decimal(value: Any) -> Decimal:
-    """A number as Decimal; floats keep the 15 significant digits a spreadsheet shows."""
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(value)
-        return Decimal(format(value, ".15g")).normalize() + 0
-    return Decimal(str(value).strip())
-
-
-@dataclass(frozen=True)
-class InputField:
-    """One input a rule asks for: its name, kind and what values are allowed."""
-
-    name: str
-    kind: str  # number | count | score | choice | yesno
-    unit: str = ""
-    labels: tuple[str, ...] = ()
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    step: Decimal | None = None
-    required: bool = True
-
-
-YESNO = (YES, NO)
-
-Range = tuple[Decimal | None, Decimal | None]
-#: a numeric field's valid values when the rule gives no `range`, in the field's own unit
-DEFAULT_RANGES: dict[str, Range] = {"%": (Decimal(0), Decimal(1000)), "‰": (Decimal(0), Decimal(1000))}
-PLAIN_RANGE: Range = (Decimal(0), None)
-
-
-def field_range(unit: str, given: Range | None) -> Range:
-    """The range a numeric field accepts, in the field's unit: the rule's own, else the unit's default."""
-    return given if given is not None else DEFAULT_RANGES.get(unit, PLAIN_RANGE)
-
-
-def numeric_field(name: str, unit: str, given: Range | None) -> InputField:
-    """A number input; its minimum and maximum are stored values (95% is 0.95), as cells hold them."""
-    low, high = field_range(unit, given)
-    factor = unit_factor(unit)
-    return InputField(name, "number", unit=unit, minimum=None if low is None else low * factor,
-                      maximum=None if high is None else high * factor)
-
-
-def yesno_field(name: str, required: bool = False) -> InputField:
-    return InputField(name, "yesno", labels=YESNO, required=required)
-
-
-#: (parameter path, kind of problem, message); PARAM in a message is where the parameter's name goes, as the
-#: author knows it (its YAML key, or its column in the scheme workbook)
-Problem = Callable[[str, type[IssueType], str], None]
-PARAM = "\x00param\x00"
-
-
-class _Params:
-    """Reads a rule's parameters, reporting what is missing or malformed."""
-
-    def __init__(self, data: dict[str, Any], problem: Problem):
-        self.data, self.problem = data, problem
-
-    def number(self, key: str, default: Any = ..., label: str = "") -> Decimal | None:
-        raw = self.data.get(key, default)
-        if raw is ...:
-            self.problem(key, RuleMissingParameter, f"规则缺少参数“{PARAM}”{label}")
-            return None
-        if raw is None:
-            return None
-        try:
-            return to_decimal(raw)
-        except (ValueError, ArithmeticError):
-            self.problem(key, RuleBadParameter, f"参数“{PARAM}”应为数字，现为“{raw}”")
-            return None
-
-    def choice(self, key: str, allowed: tuple[str, ...], default: Any = ...) -> str | None:
-        raw = self.data.get(key, default)
-        if raw is ...:
-            self.problem(key, RuleMissingParameter, f"规则缺少参数“{PARAM}”（可选：{'、'.join(allowed)}）")
-            return None
-        if raw not in allowed:
-            self.problem(key, RuleBadParameter, f"参数“{PARAM}”应为 {'、'.join(allowed)} 之一，现为“{raw}”")
-            return None
-        return str(raw)
-
-    def text(self, key: str, default: str = "") -> str:
-        raw = self.data.get(key, default)
-        return "" if raw is None else str(raw)
-
-    def range(self) -> Range | None:
-        """`range: [min, max]` in the field's unit; either end may be null (unbounded)."""
-        raw = self.data.get("range")
-        if raw is None:
-            return None
-        if not isinstance(raw, (list, tuple)) or len(raw) != 2:
-            self.problem("range", RuleBadParameter, f"参数“{PARAM}”应写成 [最小值, 最大值]（不限的一端写 null），现为“{raw}”")
-            return None
-        ends = _Params({"min": raw[0], "max": raw[1]}, lambda k, c, m: self.problem(f"range.{k}", c, m))
-        low, high = ends.number("min", None), ends.number("max", None)
-        if low is not None and high is not None and low > high:
-            self.problem("range", RuleBadParameter, f"参数“{PARAM}”的最小值 {plain(low)} 大于最大值 {plain(high)}")
-            return None
-        return low, high
-
-    def items(self, key: str) -> list[Any]:
-        raw = self.data.get(key)
-        if not isinstance(raw, list) or not raw:
-            self.problem(key, RuleMissingParameter, f"规则缺少参数“{PARAM}”（至少一项）")
-            return []
-        return raw
-
-
-def _dec(d: Decimal | None) -> Decimal:
-    return d if d is not None else Decimal(0)
-
-
+#: what each type is called for people, in the Excel form and in messages
+RULE_NAMES = {
+    "choice": "选项评分",
+    "direct": "直接打分",
+    "target": "目标值",
+    "steps": "阶梯",
+    "linear": "线性",
+    "compare": "与基期比较",
+    "deduct": "扣分",
+    "bonus": "加分",
+}
 
 
 @dataclass(frozen=True)
@@ -524,43 +408,3 @@ class BonusRule(Rule):
 
     def to_params(self) -> dict[str, Any]:
         return {"levels": [{"field": lv.field, "per": number(lv.per)} for lv in self.levels]}
-
-
-RULE_TYPES: dict[str, Any] = {
-    cls.type: cls
-    for cls in (ChoiceRule, DirectRule, TargetRule, StepsRule, LinearRule, CompareRule, DeductRule, BonusRule)
-}
-
-#: what each type is called for people, in the Excel form and in messages
-RULE_NAMES = {
-    "choice": "选项评分",
-    "direct": "直接打分",
-    "target": "目标值",
-    "steps": "阶梯",
-    "linear": "线性",
-    "compare": "与基期比较",
-    "deduct": "扣分",
-    "bonus": "加分",
-}
-
-
-def parse_rule(data: Any, problem: Problem) -> Rule | None:
-    if not isinstance(data, dict):
-        problem("", RuleMissing, "指标缺少评分规则（rule）")
-        return None
-    kind = data.get("type")
-    if kind not in RULE_TYPES:
-        allowed = "、".join(RULE_TYPES)
-        problem("type", RuleUnknownType, f"未知的规则类型“{kind}”，可选：{allowed}")
-        return None
-    return RULE_TYPES[kind].parse(_Params(data, problem))
-
-
-def rule_to_dict(rule: Rule) -> dict[str, Any]:
-    return {"type": rule.type, **rule.to_params()}
-
-
-def score_expression(rule: Rule, points: Decimal) -> Expr:
-    """The item's score: base items are clamped to 0..points (docs/scheme-format.md)."""
-    expr = rule.expression(points)
-    return clamp(expr, Decimal(0), points) if rule.role == "base" else expr
