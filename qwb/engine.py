@@ -10,7 +10,7 @@ from typing import Any
 from qwb.issues import Issue, MissingValue, NaNotAllowed, UnknownKey
 from qwb.keys import EntryKey, key_text, veto_item
 from qwb.numtext import number
-from qwb.rules import NA_FIELD, VETO_FIELD, YES, InputField, score_expression
+from qwb.rules import NA_FIELD, VALUE, VETO_FIELD, YES, InputField, RelativeRule, Rule, score_expression
 from qwb.scheme.entries import entries, fields_by_period
 from qwb.scheme.model import Indicator, Period, Scheme, Veto
 from qwb.values import Parsed, parse_input
@@ -93,6 +93,9 @@ def as_number(value: Decimal, decimals: int) -> float:
     return float(round_half_up(value, decimals))
 
 
+Compute = Callable[[Mapping[str, Any]], Any]
+
+
 @dataclass(frozen=True)
 class ItemPlan:
     """What scoring one indicator needs, worked out once per scoring run, not once per unit."""
@@ -100,10 +103,27 @@ class ItemPlan:
     indicator: Indicator
     periods: list[Period]  # the periods due, in order; empty when none is due yet
     fields_by_period: dict[str, list[InputField]]
-    rule_fields: list[InputField]
-    compute: Callable[[Mapping[str, Any]], Any]
+    rule_fields: dict[str, list[InputField]]  # per period: the rule's inputs (合理缺项 aside)
     role: str
     na_period: str  # 合理缺项 is asked once, in the item's last period
+    #: per period: the compiled score, or None where it depends on the unit (by_unit targets) or on the other
+    #: units (relative); those are compiled per unit on demand / scored over the field set
+    computes: dict[str, Compute | None] = field(default_factory=dict)
+    per_unit: dict[tuple[str, str], Compute] = field(default_factory=dict)
+
+    def relative(self, period: str) -> RelativeRule | None:
+        rule = self.indicator.rule_in(period)
+        return rule if isinstance(rule, RelativeRule) else None
+
+    def compute(self, period: str, unit: str) -> Compute:
+        shared = self.computes.get(period)
+        if shared is not None:
+            return shared
+        key = (period, unit)
+        if key not in self.per_unit:
+            ind = self.indicator
+            self.per_unit[key] = score_expression(ind.rule_in(period), ind.points, unit).compile()
+        return self.per_unit[key]
 
 
 def due_periods(scheme: Scheme, as_of: str | None) -> list[str]:
@@ -121,12 +141,42 @@ def plan(scheme: Scheme, as_of: str | None = None) -> list[ItemPlan]:
             indicator=ind,
             periods=[p for p in periods if p.id in due],
             fields_by_period=fields_by_period(scheme, ind),
-            rule_fields=ind.input_fields(),
-            compute=score_expression(ind.rule, ind.points).compile(),
+            rule_fields={p.id: ind.input_fields(p.id) for p in periods},
             role=ind.role,
             na_period=periods[-1].id,
+            computes={p.id: _shared_compute(ind.rule_in(p.id), ind.points) for p in periods},
         ))
     return plans
+
+
+def _shared_compute(rule: Rule, points: Decimal) -> Compute | None:
+    """The compiled score every unit shares; None when it differs by unit or depends on the other units."""
+    if isinstance(rule, RelativeRule) or rule.varies_by_unit:
+        return None
+    return score_expression(rule, points).compile()
+
+
+RelativeScores = dict[tuple[str, str], dict[str, Decimal]]
+
+
+def relative_scores(scheme: Scheme, plans: list[ItemPlan], values: Mapping[str, Decimal | str]) -> RelativeScores:
+    """Per (item, period) scored relative to the other units: each unit of the field set (a valid value, not
+    合理缺项) with its score (rules.more.RelativeRule.scores)."""
+    out: RelativeScores = {}
+    for p in plans:
+        ind = p.indicator
+        for period in p.periods:
+            rule = p.relative(period.id)
+            if rule is None:
+                continue
+            field_set = {}
+            for unit in scheme.units:
+                value = values.get(key_text(unit.id, ind.id, period.id, VALUE))
+                not_applicable = ind.na_allowed and values.get(key_text(unit.id, ind.id, p.na_period, NA_FIELD)) == YES
+                if isinstance(value, Decimal) and not not_applicable:
+                    field_set[unit.id] = value
+            out[(ind.id, period.id)] = rule.scores(ind.points, field_set)
+    return out
 
 
 def vetoes_due(scheme: Scheme, as_of: str | None) -> bool:
@@ -223,6 +273,9 @@ def score_checked(
     interim run, in which only the periods up to it are due."""
     plans = plan(scheme, as_of)
     issues = list(checked.issues)
+    relative = relative_scores(scheme, plans, checked.values)
+    if any(p.relative(period.id) for p in plans for period in p.periods):
+        scored = None  # a worker saw one unit only: relative scores need them all
     units = []
     for unit in scheme.units:
         if scored and unit.id in scored:
@@ -231,7 +284,7 @@ def score_checked(
             issues += unit_issues
         else:
             units.append(_score_unit(scheme, plans, unit.id, unit.name, checked.values, checked.rejected,
-                                     where or {}, issues, report_missing, vetoes_due(scheme, as_of)))
+                                     where or {}, issues, report_missing, vetoes_due(scheme, as_of), relative))
     _rank(units)
     units.sort(key=lambda u: (u.rank, u.id))
     return Result(scheme, units, issues, checked.values)
@@ -304,11 +357,12 @@ def _score_unit(
     issues: list[Issue],
     report_missing: bool | Callable[[str], bool],
     vetoes_asked: bool = True,
+    relative: RelativeScores | None = None,
 ) -> UnitResult:
     missing: list[str] = []
     items: dict[str, ItemScore] = {}
     for p in plans:
-        items[p.indicator.id] = _score_item(scheme.period_aggregate, unit_id, p, values, missing)
+        items[p.indicator.id] = _score_item(scheme.period_aggregate, unit_id, p, values, missing, relative or {})
     vetoes: dict[str, bool] = {}
     for veto in scheme.vetoes if vetoes_asked else ():
         key = key_text(unit_id, veto_item(veto.id), scheme.last_period.id, VETO_FIELD)
@@ -328,6 +382,7 @@ def _score_item(
     p: ItemPlan,
     values: Mapping[str, Decimal | str],
     missing: list[str],
+    relative: RelativeScores,
 ) -> ItemScore:
     ind = p.indicator
     if not p.periods:
@@ -338,14 +393,19 @@ def _score_item(
     for period in p.periods:
         env: dict[str, Decimal | str | None] = {}
         ready = True
-        for f in p.rule_fields:
+        for f in p.rule_fields[period.id]:
             key = key_text(unit_id, ind.id, period.id, f.name)
             value = env[f.name] = values.get(key)
             if value is None and f.required:
                 ready = False
                 if not na:
                     missing.append(key)
-        result = p.compute(env) if ready else None
+        if not ready:
+            result = None
+        elif p.relative(period.id) is not None:
+            result = relative.get((ind.id, period.id), {}).get(unit_id)
+        else:
+            result = p.compute(period.id, unit_id)(env)
         period_scores[period.id] = result if isinstance(result, Decimal) else None
         complete = complete and (ready or na)
     if len(period_scores) == 1:

@@ -445,6 +445,23 @@ class UnknownPeriod(IssueType):
 
 
 @issue_type
+class PeriodRulesMismatch(IssueType):
+    code = "period-rules-mismatch"
+    title = "分节点规则与时间节点不符"
+    description = "指标按时间节点分别写了评分规则（rules），但缺少某个时间节点的规则、多出不考核的节点，或各节点的填报项不同。"
+    fix = "为指标的每个时间节点各写一条规则，各节点的填报项名称一致（如都用“选项”）。"
+    example = "指标在 半年、年终 考核，rules 只写了 半年"
+
+
+@issue_type
+class UnknownUnit(IssueType):
+    code = "unknown-unit"
+    title = "单位不存在"
+    description = "按单位设定的目标（by_unit）引用了被考核单位表中没有的单位。"
+    fix = "改正单位编号，或在 被考核单位 表中增加。"
+
+
+@issue_type
 class OptionAbovePoints(IssueType):
     code = "option-above-points"
     title = "选项分值超过指标分值"

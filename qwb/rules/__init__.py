@@ -54,9 +54,23 @@ from qwb.rules.fields import (
     unit_factor,
     yesno_field,
 )
+from qwb.rules.more import (
+    METHOD_NAMES,
+    RelativeRule,
+    Target,
+    TargetsRule,
+    UnitTargetRule,
+    is_relative,
+)
 from qwb.rules.params import PARAM, Problem, _Params
 
 __all__ = [
+    "METHOD_NAMES",
+    "RelativeRule",
+    "Target",
+    "TargetsRule",
+    "UnitTargetRule",
+    "is_relative",
     "BASELINE",
     "BonusRule",
     "CHOICE",
@@ -103,7 +117,8 @@ __all__ = [
 
 RULE_TYPES: dict[str, Any] = {
     cls.type: cls
-    for cls in (ChoiceRule, DirectRule, TargetRule, StepsRule, LinearRule, CompareRule, DeductRule, BonusRule)
+    for cls in (ChoiceRule, DirectRule, UnitTargetRule, StepsRule, LinearRule, CompareRule, DeductRule, BonusRule,
+                TargetsRule, RelativeRule)
 }
 
 
@@ -124,7 +139,8 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
     return {"type": rule.type, **rule.to_params()}
 
 
-def score_expression(rule: Rule, points: Decimal) -> Expr:
-    """The item's score: base items are clamped to 0..points (docs/scheme-format.md)."""
-    expr = rule.expression(points)
+def score_expression(rule: Rule, points: Decimal, unit: str | None = None) -> Expr:
+    """The item's score (for ``unit`` where the rule sets targets per unit): base items are clamped to
+    0..points (docs/scheme-format.md)."""
+    expr = rule.expression_for(points, unit)
     return clamp(expr, Decimal(0), points) if rule.role == "base" else expr

@@ -34,6 +34,8 @@ RULE_NAMES = {
     "compare": "与基期比较",
     "deduct": "扣分",
     "bonus": "加分",
+    "targets": "多项目标",
+    "relative": "相对评分",
 }
 
 
@@ -48,6 +50,14 @@ class Rule:
     def expression(self, points: Decimal) -> Expr:
         """The item's score (for deductions from the total: minus the deduction)."""
         raise NotImplementedError
+
+    def expression_for(self, points: Decimal, unit: str | None) -> Expr:
+        """The score for one unit: the same as expression() but where a rule sets targets per unit."""
+        return self.expression(points)
+
+    @property
+    def varies_by_unit(self) -> bool:
+        return False
 
     def to_params(self) -> dict[str, Any]:
         raise NotImplementedError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 from qwb.issues import (
     BadId,
@@ -16,6 +17,7 @@ from qwb.issues import (
     IssueType,
     NoLowestGrade,
     OptionAbovePoints,
+    PeriodRulesMismatch,
     PointsNotStated,
     RuleBadParameter,
     StepsOutOfOrder,
@@ -23,6 +25,7 @@ from qwb.issues import (
     UnknownDepartment,
     UnknownGrade,
     UnknownPeriod,
+    UnknownUnit,
     ZeroPoints,
 )
 from qwb.keys import VETO_PREFIX
@@ -34,8 +37,12 @@ from qwb.rules import (
     CompareRule,
     DirectRule,
     LinearRule,
+    RelativeRule,
+    Rule,
     StepsRule,
     TargetRule,
+    TargetsRule,
+    UnitTargetRule,
     field_range,
 )
 from qwb.scheme.model import Indicator, Locate, Scheme, veto_owner
@@ -116,7 +123,7 @@ def _check_references(s: Scheme, problem) -> None:  # type: ignore[no-untyped-de
                     f"指标 {ind.id} 原文未给出分值，按 {plain(ind.points)} 分编码", ind.id)
         elif ind.points == 0 and ind.role != "deduction":
             problem(f"indicators[{i}].points", ZeroPoints, f"指标 {ind.id} 分值为 0", ind.id)
-        for f in ind.input_fields():
+        for f in {f.name: f for period in s.periods_of(ind) for f in ind.input_fields(period.id)}.values():
             if f.name in (NA_FIELD, VETO_FIELD):
                 problem(f"indicators[{i}].rule", RuleBadParameter,
                         f"指标 {ind.id} 的填报项不能叫“{f.name}”（保留名称）", ind.id)
@@ -127,64 +134,129 @@ def _check_references(s: Scheme, problem) -> None:  # type: ignore[no-untyped-de
 
 
 def _check_rules(s: Scheme, problem) -> None:  # type: ignore[no-untyped-def]
+    units = {u.id for u in s.units}
     for i, ind in enumerate(s.indicators):
-        r, pts, at = ind.rule, ind.points, f"indicators[{i}].rule"
-
-        def above(label: str, score: Decimal, path: str) -> None:
-            if score > pts:
-                problem(f"{at}.{path}", OptionAbovePoints,
-                        f"指标 {ind.id} 的{label}分值 {plain(score)} 超过指标分值 {plain(pts)}", ind.id)
-
-        if isinstance(r, ChoiceRule):
-            labels = [o.label for o in r.options]
-            for dup in _duplicates(labels):
-                problem(f"{at}.options", RuleBadParameter, f"指标 {ind.id} 的选项“{dup}”重复", ind.id)
-            for j, o in enumerate(r.options):
-                above(f"选项“{o.label}”", o.score, f"options[{j}].score")
-                if not o.label:
-                    problem(f"{at}.options[{j}].label", RuleBadParameter, f"指标 {ind.id} 有空白选项", ind.id)
-        elif isinstance(r, StepsRule):
-            for j, st in enumerate(r.steps):
-                above(f"台阶 {plain(st.at)}", st.score, f"steps[{j}].score")
-            ats = [st.at for st in r.steps]
-            ordered = all(a > b for a, b in zip(ats, ats[1:])) if r.op == ">=" else all(a < b for a, b in zip(ats, ats[1:]))
-            if not ordered:
-                want = "从高到低" if r.op == ">=" else "从低到高"
-                problem(f"{at}.steps", StepsOutOfOrder,
-                        f"指标 {ind.id} 的台阶（{r.op}）应{want}排列：{'、'.join(plain(a) for a in ats)}", ind.id)
-            above("未达标", r.else_score, "else")
-        elif isinstance(r, TargetRule):
-            above("达标", r.pass_score if r.pass_score is not None else pts, "pass")
-            above("未达标", r.fail_score, "fail")
-        elif isinstance(r, CompareRule):
-            above("“好于基期”", r.better_score, "scores.better")
-            above("“持平”", r.same_score, "scores.same")
-            above("“差于基期”", r.worse_score, "scores.worse")
-        elif isinstance(r, LinearRule) and r.zero_at == r.full_at:
-            problem(f"{at}.full_at", RuleBadParameter, f"指标 {ind.id} 的 zero_at 与 full_at 不能相等", ind.id)
-        elif isinstance(r, DirectRule) and r.step is not None and (r.step <= 0 or r.step > pts):
-            problem(f"{at}.step", RuleBadParameter, f"指标 {ind.id} 的步长 {r.step} 应大于 0 且不超过分值", ind.id)
-        _check_thresholds_in_range(ind, at, problem)
+        if ind.rules:
+            _check_period_rules(s, ind, f"indicators[{i}].rules", problem)
+        rules = [(f"indicators[{i}].rules.{p}", r) for p, r in ind.rules] or [(f"indicators[{i}].rule", ind.rule)]
+        for at, rule in rules:
+            _check_rule(ind, rule, at, problem)
+            _check_new_shapes(ind, rule, at, units, problem)
 
 
-def _check_thresholds_in_range(ind: Indicator, at: str, problem) -> None:  # type: ignore[no-untyped-def]
+def _check_period_rules(s: Scheme, ind: Indicator, at: str, problem) -> None:  # type: ignore[no-untyped-def]
+    """Per-period rules: one for each period of the item, none for others, the same input fields in all."""
+    asked = [p.id for p in s.periods_of(ind)]
+    given = [p for p, _ in ind.rules]
+    for p in asked:
+        if p not in given:
+            problem(at, PeriodRulesMismatch, f"指标 {ind.id} 在时间节点“{p}”考核，但 rules 中没有该节点的规则", ind.id)
+    for p in given:
+        if p not in asked:
+            problem(f"{at}.{p}", PeriodRulesMismatch,
+                    f"指标 {ind.id} 不在时间节点“{p}”考核（periods：{'、'.join(asked)}），rules 却写了该节点", ind.id)
+    shapes = {p: tuple(f.name for f in r.input_fields(ind.points)) for p, r in ind.rules}
+    if len(set(shapes.values())) > 1:
+        listed = "；".join(f"{p}：{'、'.join(names)}" for p, names in shapes.items())
+        problem(at, PeriodRulesMismatch, f"指标 {ind.id} 各节点规则的填报项不同（{listed}），应一致", ind.id)
+    if len({r.role for _, r in ind.rules}) > 1:
+        problem(at, PeriodRulesMismatch, f"指标 {ind.id} 各节点规则有的计入基本分、有的为加分或扣分，应一致", ind.id)
+
+
+def _check_new_shapes(ind: Indicator, r: Rule, at: str, units: set[str], problem) -> None:  # type: ignore[no-untyped-def]
+    by_unit: list[tuple[str, tuple[tuple[str, Decimal], ...]]] = []
+    if isinstance(r, UnitTargetRule):
+        by_unit = [("by_unit", r.by_unit)]
+    elif isinstance(r, TargetsRule):
+        by_unit = [(f"targets[{j}].by_unit", t.by_unit) for j, t in enumerate(r.targets)]
+        if r.scored_each and sum((t.score or Decimal(0) for t in r.targets), Decimal(0)) > ind.points:
+            problem(f"{at}.targets", OptionAbovePoints,
+                    f"指标 {ind.id} 各目标分值合计 {plain(sum((t.score or Decimal(0) for t in r.targets), Decimal(0)))} "
+                    f"超过指标分值 {plain(ind.points)}（得分按分值封顶）", ind.id)
+        for name in {f.name for f in r.input_fields(ind.points)} & {NA_FIELD, VETO_FIELD}:
+            problem(f"{at}.targets", RuleBadParameter, f"指标 {ind.id} 的目标填报项不能叫“{name}”（保留名称）", ind.id)
+    for path, pairs in by_unit:
+        for unit, _value in pairs:
+            if unit not in units:
+                problem(f"{at}.{path}.{unit}", UnknownUnit,
+                        f"指标 {ind.id} 按单位设定的目标引用了单位“{unit}”，它不在被考核单位表中", ind.id)
+    if isinstance(r, RelativeRule):
+        low, _high = field_range(r.unit, r.range)
+        if r.method == "proportional" and (low is None or low < 0):
+            problem(f"{at}.range", RuleBadParameter,
+                    f"指标 {ind.id} 按比例折算，填报值不能为负数：取值范围的下限应不小于 0", ind.id)
+        if r.method == "rank" and r.step <= 0:
+            problem(f"{at}.step", RuleBadParameter, f"指标 {ind.id} 按名次赋分，每名之差（step）应大于 0", ind.id)
+        if r.minimum > ind.points or r.below > ind.points:
+            problem(f"{at}", OptionAbovePoints, f"指标 {ind.id} 的最低分或未达平均分超过指标分值 {plain(ind.points)}", ind.id)
+
+
+def _check_rule(ind: Indicator, r: Rule, at: str, problem) -> None:  # type: ignore[no-untyped-def]
+    pts = ind.points
+
+    def above(label: str, score: Decimal, path: str) -> None:
+        if score > pts:
+            problem(f"{at}.{path}", OptionAbovePoints,
+                    f"指标 {ind.id} 的{label}分值 {plain(score)} 超过指标分值 {plain(pts)}", ind.id)
+
+    if isinstance(r, ChoiceRule):
+        labels = [o.label for o in r.options]
+        for dup in _duplicates(labels):
+            problem(f"{at}.options", RuleBadParameter, f"指标 {ind.id} 的选项“{dup}”重复", ind.id)
+        for j, o in enumerate(r.options):
+            above(f"选项“{o.label}”", o.score, f"options[{j}].score")
+            if not o.label:
+                problem(f"{at}.options[{j}].label", RuleBadParameter, f"指标 {ind.id} 有空白选项", ind.id)
+    elif isinstance(r, StepsRule):
+        for j, st in enumerate(r.steps):
+            above(f"台阶 {plain(st.at)}", st.score, f"steps[{j}].score")
+        ats = [st.at for st in r.steps]
+        ordered = all(a > b for a, b in zip(ats, ats[1:])) if r.op == ">=" else all(a < b for a, b in zip(ats, ats[1:]))
+        if not ordered:
+            want = "从高到低" if r.op == ">=" else "从低到高"
+            problem(f"{at}.steps", StepsOutOfOrder,
+                    f"指标 {ind.id} 的台阶（{r.op}）应{want}排列：{'、'.join(plain(a) for a in ats)}", ind.id)
+        above("未达标", r.else_score, "else")
+    elif isinstance(r, TargetRule):
+        above("达标", r.pass_score if r.pass_score is not None else pts, "pass")
+        above("未达标", r.fail_score, "fail")
+    elif isinstance(r, CompareRule):
+        above("“好于基期”", r.better_score, "scores.better")
+        above("“持平”", r.same_score, "scores.same")
+        above("“差于基期”", r.worse_score, "scores.worse")
+    elif isinstance(r, LinearRule) and r.zero_at == r.full_at:
+        problem(f"{at}.full_at", RuleBadParameter, f"指标 {ind.id} 的 zero_at 与 full_at 不能相等", ind.id)
+    elif isinstance(r, DirectRule) and r.step is not None and (r.step <= 0 or r.step > pts):
+        problem(f"{at}.step", RuleBadParameter, f"指标 {ind.id} 的步长 {r.step} 应大于 0 且不超过分值", ind.id)
+    _check_thresholds_in_range(ind, r, at, problem)
+
+
+def _check_thresholds_in_range(ind: Indicator, r: Rule, at: str, problem) -> None:  # type: ignore[no-untyped-def]
     """A target, step or linear end no valid value can reach is almost always a typo (95 where 0.95 was meant,
     or a range that forgot the target)."""
-    r = ind.rule
+    if isinstance(r, TargetsRule):
+        for j, t in enumerate(r.targets):
+            marks = [(f"targets[{j}].target", t.target)] + [(f"targets[{j}].by_unit.{u}", v) for u, v in t.by_unit]
+            _marks_in_range(ind, marks, t.unit, t.range, at, problem)
+        return
     marks: list[tuple[str, Decimal]] = []
     if isinstance(r, TargetRule):
-        marks = [("target", r.target)]
+        marks = [("target", r.target)] + [(f"by_unit.{u}", v) for u, v in getattr(r, "by_unit", ())]
     elif isinstance(r, StepsRule):
         marks = [(f"steps[{j}].at", st.at) for j, st in enumerate(r.steps)]
     elif isinstance(r, LinearRule):
         marks = [("zero_at", r.zero_at), ("full_at", r.full_at)]
-    if not marks:
-        return
-    low, high = field_range(r.unit, r.range)
+    if marks:
+        _marks_in_range(ind, marks, r.unit, r.range, at, problem)  # type: ignore[attr-defined]
+
+
+def _marks_in_range(ind: Indicator, marks: list[tuple[str, Decimal]], unit: str, given: Any, at: str,
+                    problem) -> None:  # type: ignore[no-untyped-def]
+    low, high = field_range(unit, given)
     for path, mark in marks:
         if (low is not None and mark < low) or (high is not None and mark > high):
             problem(f"{at}.{path}", ThresholdOutsideRange,
-                    f"指标 {ind.id} 的门槛 {plain(mark)}{r.unit} 在填报值允许的范围 {_range(low, high, r.unit)} 之外，"
+                    f"指标 {ind.id} 的门槛 {plain(mark)}{unit} 在填报值允许的范围 {_range(low, high, unit)} 之外，"
                     "任何有效的填报值都无法越过或达不到它", ind.id)
 
 

@@ -98,17 +98,23 @@ class Indicator:
     periods: tuple[str, ...] | None = None  # None: all the scheme's periods
     note: str = ""
     points_stated: bool = True
+    #: per-period rules (`rules: {H1: {...}, Y: {...}}`), in the scheme's order; empty when one `rule` serves all
+    rules: tuple[tuple[str, Rule], ...] = ()
 
     @property
     def role(self) -> str:
         return self.rule.role
 
-    def input_fields(self) -> list[InputField]:
-        return self.rule.input_fields(self.points)
+    def rule_in(self, period: str | None) -> Rule:
+        """The rule that scores one period: its own under per-period rules, else the item's one rule."""
+        return dict(self.rules).get(period or "", self.rule) if self.rules else self.rule
+
+    def input_fields(self, period: str | None = None) -> list[InputField]:
+        return self.rule_in(period).input_fields(self.points)
 
     def fields_in(self, period: str, last_period: str) -> list[InputField]:
         """The inputs asked in one period; 合理缺项 only in the item's last period."""
-        fields = self.input_fields()
+        fields = self.input_fields(period)
         if self.na_allowed and period == last_period:
             fields.append(yesno_field(NA_FIELD))
         return fields
@@ -362,7 +368,8 @@ class Builder:
                 continue
             ind_id = "" if raw.get("id") is None else str(raw.get("id")).strip()
             points = self.number(raw.get("points"), f"{where}.points", required=True)
-            rule = parse_rule(raw.get("rule"), lambda p, c, m, w=where: self.problem(f"{w}.rule.{p}".rstrip("."), c, m))
+            rules = self.period_rules(raw, where)
+            rule = rules[-1][1] if rules else self.rule(raw, where)
             if rule is None:
                 continue
             periods = raw.get("periods")
@@ -382,9 +389,31 @@ class Builder:
                     periods=None if periods in (None, []) else tuple(str(p) for p in _as_list(periods)),
                     note=str(raw.get("note") or ""),
                     points_stated=bool(raw.get("points_stated", True)),
+                    rules=rules,
                 )
             )
         return out
+
+    def rule(self, raw: dict[str, Any], where: str) -> Rule | None:
+        return parse_rule(raw.get("rule"), lambda p, c, m: self.problem(f"{where}.rule.{p}".rstrip("."), c, m))
+
+    def period_rules(self, raw: dict[str, Any], where: str) -> tuple[tuple[str, Rule], ...]:
+        """`rules: {PERIOD: rule}`: one rule per period of the item (checked against the periods by check())."""
+        given = raw.get("rules")
+        if given is None:
+            return ()
+        if "rule" in raw:
+            self.problem(f"{where}.rules", SchemeFormat, "指标同时写了 rule 和 rules：只能用其中一个")
+        if not isinstance(given, dict) or not given:
+            self.problem(f"{where}.rules", SchemeFormat, "rules 应写成 {时间节点编号: 评分规则}")
+            return ()
+        out = []
+        for period, data in given.items():
+            at = f"{where}.rules.{period}"
+            rule = parse_rule(data, lambda p, c, m, at=at: self.problem(f"{at}.{p}".rstrip("."), c, m))
+            if rule is not None:
+                out.append((str(period), rule))
+        return tuple(out)
 
 
 KNOWN_KEYS = {
@@ -460,7 +489,10 @@ def indicator_to_dict(ind: Indicator) -> dict[str, Any]:
         d["na_allowed"] = True
     if ind.periods is not None:
         d["periods"] = list(ind.periods)
-    d["rule"] = rule_to_dict(ind.rule)
+    if ind.rules:
+        d["rules"] = {period: rule_to_dict(rule) for period, rule in ind.rules}
+    else:
+        d["rule"] = rule_to_dict(ind.rule)
     if ind.note:
         d["note"] = ind.note
     return d
