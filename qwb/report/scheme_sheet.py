@@ -134,11 +134,11 @@ def _item_row(r: Report, ws: Any, row: int, ind: Any, depth: int) -> None:
     put(ws, row, COL["评价部门"], s.department_name(ind.department), wrap)
     put(ws, row, COL["配合单位"], cooperating, wrap)
     put(ws, row, COL["计分规则"], RULE_NAMES.get(ind.rule.type, ind.rule.type), cell)
-    put(ws, row, COL["计分方法"], ind.rule.describe(ind.points), wrap)
+    put(ws, row, COL["计分方法"], ind.describe(None, r.scheme.period_names), wrap)
     put(ws, row, COL["考核要点"], ind.content, wrap)
     put(ws, row, COL["合理缺项"], "允许" if ind.na_allowed else "", st.cell(align="center", valign="top"))
     put(ws, row, COL["时间节点"], periods, wrap)
-    wrapped = [(ind.content, COL["考核要点"]), (ind.rule.describe(ind.points), COL["计分方法"]),
+    wrapped = [(ind.content, COL["考核要点"]), (ind.describe(None, r.scheme.period_names), COL["计分方法"]),
                (ind.title, COL["类别 / 指标"]), (s.department_name(ind.department), COL["评价部门"]),
                (cooperating, COL["配合单位"]), (periods, COL["时间节点"])]
     indent = {COL["类别 / 指标"]: INDENT_WIDTH * depth}

@@ -66,6 +66,10 @@ class Rule:
         """The rule in one line of Chinese, for templates and reports."""
         return RULE_NAMES.get(self.type, self.type)
 
+    def describe_for(self, points: Decimal, unit: str | None) -> str:
+        """The rule as one unit reads it (its own target where the rule sets targets per unit)."""
+        return self.describe(points)
+
 
 
 

@@ -75,6 +75,10 @@ class UnitTargetRule(TargetRule):
     def describe(self, points: Decimal) -> str:
         return super().describe(points) + "（" + _by_unit_text(self.by_unit, self.unit) + "）"
 
+    def describe_for(self, points: Decimal, unit: str | None) -> str:
+        """What one unit reads: its own target."""
+        return self.for_unit(unit).describe(points) if unit else self.describe(points)
+
     def to_params(self) -> dict[str, Any]:
         return super().to_params() | {"by_unit": {u: number(v) for u, v in self.by_unit}}
 
@@ -97,7 +101,9 @@ class Target:
         goal = target_of(self.target, self.by_unit, unit) * unit_factor(self.unit)
         return Compare(self.op, Field(self.field), Num(goal))
 
-    def text(self) -> str:
+    def text(self, unit: str | None = None) -> str:
+        if unit is not None:
+            return f"{self.field}{OP_WORDS[self.op]}{plain(target_of(self.target, self.by_unit, unit))}{self.unit}"
         extra = f"（{_by_unit_text(self.by_unit, self.unit)}）" if self.by_unit else ""
         return f"{self.field}{OP_WORDS[self.op]}{plain(self.target)}{self.unit}{extra}"
 
@@ -149,10 +155,13 @@ class TargetsRule(Rule):
         return Binary("/", Binary("*", Num(points), met), Num(Decimal(len(self.targets))))
 
     def describe(self, points: Decimal) -> str:
+        return self.describe_for(points, None)
+
+    def describe_for(self, points: Decimal, unit: str | None) -> str:
         if self.scored_each:
-            return "；".join(f"{t.text()} 得 {plain(_dec(t.score))} 分" for t in self.targets) + "；分别计分后相加"
-        each = points / len(self.targets) if self.targets else ZERO
-        return "；".join(t.text() for t in self.targets) + f"；每达到一项得 {plain(each)} 分"
+            return "；".join(f"{t.text(unit)} 得 {plain(_dec(t.score))} 分" for t in self.targets) + "；分别计分后相加"
+        each = Decimal(points) / len(self.targets) if self.targets else ZERO
+        return "；".join(t.text(unit) for t in self.targets) + f"；每达到一项得 {plain(each)} 分"
 
     def to_params(self) -> dict[str, Any]:
         out = []
@@ -215,22 +224,26 @@ class RelativeRule(Rule):
         good = (lambda v: v >= mean) if self.better == "higher" else (lambda v: v <= mean)
         return {u: points if good(v) else self.below for u, v in values.items()}
 
-    def formula(self, points: Decimal, own: str, field_set: Sequence[str]) -> str:
-        """The score of the value in cell ``own`` against ``field_set`` (every unit's value cell for the item and
-        period, ``own`` included), as a formula Excel 2010+, WPS and LibreOffice evaluate alike. A blank or
-        text cell is outside the field set (MAX, AVERAGE and COUNT skip it)."""
-        cells = ",".join(field_set)
+    def formula(self, points: Decimal, own: str, members: Sequence[tuple[str, str]]) -> str:
+        """The score of the value in cell ``own`` against the field set, as a formula Excel 2010+, WPS and
+        LibreOffice evaluate alike. ``members`` holds every unit's value cell for the item and period (``own``
+        included) with the test that puts it in the field set (a number, not 合理缺项)."""
         pts = literal(points)
         if self.method == "proportional":
-            return f"IF(MAX({cells})=0,0,{pts}*{own}/MAX({cells}))"
+            top = "MAX(" + ",".join(f"IF({inside},{cell},0)" for cell, inside in members) + ")"
+            return f"IF({top}=0,0,{pts}*{own}/{top})"
         if self.method == "rank":
             beats = ">" if self.better == "higher" else "<"
-            ahead = "+".join(f"AND(ISNUMBER({c}),{c}{beats}{own})" for c in field_set)
+            ahead = "+".join(f"AND({inside},{cell}{beats}{own})" for cell, inside in members)
             return f"MAX({literal(self.minimum)},{pts}-({ahead})*{literal(self.step)})"
-        # at least as good as the mean, compared as value × n against the sum (exact for the values people type)
+        # at least as good as the mean: value × n against the sum, rounded so that float sums compare as typed
+        count = "+".join(f"IF({inside},1,0)" for _, inside in members)
+        total = "+".join(f"IF({inside},{cell},0)" for cell, inside in members)
         at_least = ">=" if self.better == "higher" else "<="
-        return (f"IF(ROUND({own}*COUNT({cells}),9){at_least}ROUND(SUM({cells}),9),{pts},"
-                f"{literal(self.below)})")
+        return f"IF(ROUND({own}*({count}),9){at_least}ROUND({total},9),{pts},{literal(self.below)})"
+
+    def describe_for(self, points: Decimal, unit: str | None) -> str:
+        return self.describe(points)
 
     def describe(self, points: Decimal) -> str:
         word = "越高越好" if self.better == "higher" else "越低越好"

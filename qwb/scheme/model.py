@@ -112,6 +112,13 @@ class Indicator:
     def input_fields(self, period: str | None = None) -> list[InputField]:
         return self.rule_in(period).input_fields(self.points)
 
+    def describe(self, unit: str | None = None, period_names: dict[str, str] | None = None) -> str:
+        """The scoring rule in Chinese, as ``unit`` reads it; per-period rules one node per line."""
+        if not self.rules:
+            return self.rule.describe_for(self.points, unit)
+        names = period_names or {}
+        return "\n".join(f"{names.get(p, p)}：{r.describe_for(self.points, unit)}" for p, r in self.rules)
+
     def fields_in(self, period: str, last_period: str) -> list[InputField]:
         """The inputs asked in one period; 合理缺项 only in the item's last period."""
         fields = self.input_fields(period)
@@ -165,6 +172,10 @@ class Scheme:
     @property
     def last_period(self) -> Period:
         return self.periods[-1]
+
+    @cached_property
+    def period_names(self) -> dict[str, str]:
+        return {p.id: p.name for p in self.periods}
 
     @cached_property
     def _unit_names(self) -> dict[str, str]:

@@ -44,6 +44,10 @@ def substitute(proto: bytes, assignee: Assignee) -> bytes:
 
 
 def unit_workbooks(scheme: Scheme, password: str | None = None) -> Iterator[tuple[Assignee, bytes]]:
+    if any(rule.varies_by_unit for ind in scheme.indicators for rule in (ind.rule, *dict(ind.rules).values())):
+        for assignee in assignees(scheme, "unit"):  # each unit's own targets are in its text and formulas
+            yield assignee, build_workbook(scheme, assignee, password)
+        return
     proto = prototype(scheme, password)
     for assignee in assignees(scheme, "unit"):
         yield assignee, substitute(proto, assignee)

@@ -165,16 +165,45 @@ def score_formula(fields: list[InputField], cells: dict[str, str], body: str) ->
     return f"IF({_any([c.error for c in inputs])},{_text(WRONG)},{formula})"
 
 
-def item_score_formula(ind: Indicator, cells: dict[str, str], na_cell: str | None = None) -> str:
-    """=得分 for one item and period; "合理缺项" when marked so."""
-    fields = ind.input_fields()
+def na_input(cell: str) -> InputCell:
+    return InputCell(InputField(NA_FIELD, "yesno", labels=(YES, "否"), required=False), cell)
+
+
+def item_score_formula(ind: Indicator, cells: dict[str, str], na_cell: str | None = None, period: str | None = None,
+                       unit: str | None = None) -> str:
+    """=得分 for one item and period (its own rule under per-period rules; the unit's own targets where the
+    rule sets them per unit); "合理缺项" when marked so."""
+    fields = ind.input_fields(period)
     by_name = {f.name: InputCell(f, cells[f.name]) for f in fields}
-    body = score_expression(ind.rule, ind.points).formula(lambda name: by_name[name].value)
-    formula = score_formula(fields, cells, body) if fields else body
-    if na_cell:
-        na = InputCell(InputField(NA_FIELD, "yesno", labels=(YES, "否"), required=False), na_cell)
-        formula = f'IF({na.is_yes()},"{NA_FIELD}",{formula})'
-    return "=" + formula
+    body = score_expression(ind.rule_in(period), ind.points, unit).formula(lambda name: by_name[name].value)
+    return "=" + _with_na(score_formula(fields, cells, body) if fields else body, na_cell)
+
+
+def _with_na(formula: str, na_cell: str | None) -> str:
+    return f'IF({na_input(na_cell).is_yes()},"{NA_FIELD}",{formula})' if na_cell else formula
+
+
+#: what 得分 shows for a relative item where the template does not hold every unit's value
+RELATIVE_LATER = "汇总后计算"
+
+
+def relative_score_formula(ind: Indicator, period: str, own: str, members: list[tuple[str, str | None]],
+                           na_cell: str | None = None) -> str:
+    """=得分 of a relative item (rules.more.RelativeRule) in a template holding every unit's row: over
+    ``members``, each unit's value cell with its 合理缺项 cell (or None). A member the formula cannot read as
+    consolidation does (text, an error value, a number consolidation refuses) makes the score 待核."""
+    rule = ind.rule_in(period)
+    field = ind.input_fields(period)[0]
+    inside = []
+    unreadable = []
+    for cell, na in members:
+        member = InputCell(field, cell)
+        test = f"ISNUMBER({cell})" if na is None else f"AND(ISNUMBER({cell}),NOT({na_input(na).is_yes()}))"
+        inside.append((cell, test))
+        refused = member.invalid.replace(member.value, cell) if member.invalid != "FALSE" else "FALSE"
+        unreadable.append(f"IF(ISERROR({cell}),TRUE,IF({member.blank},FALSE,OR(NOT(ISNUMBER({cell})),{refused})))")
+    body = f"IF({_any(unreadable)},{_text(CHECK)},{rule.formula(ind.points, own, inside)})"  # type: ignore[attr-defined]
+    return "=" + _with_na(score_formula([field], {field.name: own}, body), na_cell)
 
 
 def veto_formula(cell: str) -> str:

@@ -8,10 +8,19 @@ from typing import Any
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
+from qwb.keys import key_text
 from qwb.numtext import plain
 from qwb.rules import NA_FIELD, YES, InputField
 from qwb.scheme.model import Indicator, Scheme, Veto
-from qwb.templates.formulas import InputCell, aggregate_formula, grade_formula, item_score_formula, veto_formula
+from qwb.templates.formulas import (
+    RELATIVE_LATER,
+    InputCell,
+    aggregate_formula,
+    grade_formula,
+    item_score_formula,
+    relative_score_formula,
+    veto_formula,
+)
 from qwb.templates.layout import Assignee, EntryRow, entry_rows, file_name, scheme_title
 from qwb.templates.names import (
     DATE_LABEL,
@@ -85,6 +94,9 @@ class TemplateWriter:
         self.veto_cells: dict[tuple[str, str], str] = {}
         self.values: dict[str, Any] = {}
         self.marked: dict[tuple[Any, ...], tuple[InputField, list[str]]] = {}
+        #: 得分 rows of relative items, written once every unit's value cell is known
+        self.relative_rows: list[tuple[int, EntryRow, Any]] = []
+        self.value_cells: dict[str, str] = {}  # key -> its 填报值 cell
 
     @property
     def is_unit(self) -> bool:
@@ -138,6 +150,7 @@ class TemplateWriter:
             ws.write_string(HEADER_ROW, col, name, st.header())
         ws.set_row(HEADER_ROW, 22)
         self.write_entries(ws)
+        self.write_relative_scores(ws)
         self.write_marks(ws)
         last = HEADER_ROW + max(len(self.rows), 1)
         ws.autofilter(HEADER_ROW, 0, last, COL[KEY_HEADER])
@@ -189,7 +202,7 @@ class TemplateWriter:
                 ws.write_string(row, COL["类别"], item.path[0] if item.path else "", wrap)
                 ws.write_string(row, COL["指标编号"], item.id, text)
                 ws.write_string(row, COL["指标名称"], item.title, wrap)
-                ws.write_string(row, COL["考核要点"], self.content_text(item) if r.first_of_item else "〃", wrap)
+                ws.write_string(row, COL["考核要点"], self.content_text(item, r.unit_id) if r.first_of_item else "〃", wrap)
                 ws.write_number(row, COL["分值"], float(item.points), text)
             ws.write_string(row, COL["时间节点"], r.period.name, text)
             ws.write_string(row, COL[FIELD_HEADER], r.field.name, text)
@@ -200,6 +213,7 @@ class TemplateWriter:
             evidence = "" if isinstance(item, Veto) else "；".join(item.evidence)
             ws.write_string(row, COL["印证材料"], evidence, wrap)
             ws.write_string(row, COL[KEY_HEADER], r.key, st.key(top=top))
+            self.value_cells[r.key] = value_cell
             group = (r.unit_id, item.id, r.period.id)
             period_rows.setdefault(group, {})[r.field.name] = value_cell
             score_format = st.score(top=top)
@@ -211,17 +225,39 @@ class TemplateWriter:
                 na_cell = cells.get(NA_FIELD) if item.na_allowed and r.last_period_of_item else None
                 if na_cell:
                     self.na_cells[(r.unit_id, item.id)] = na_cell
-                ws.write_formula(row, COL[SCORE_HEADER], item_score_formula(item, cells, na_cell), score_format, "")
+                if item.rule_in(r.period.id).type == "relative":
+                    self.relative_rows.append((row, r, score_format))
+                else:
+                    formula = item_score_formula(item, cells, na_cell, r.period.id, r.unit_id)
+                    ws.write_formula(row, COL[SCORE_HEADER], formula, score_format, "")
                 self.score_cells[group] = xl_rowcol_to_cell(row, COL[SCORE_HEADER], row_abs=True, col_abs=True)
             else:
                 ws.write_blank(row, COL[SCORE_HEADER], None, st.text(band=band, top=top))
-            content = self.content_text(item) if r.first_of_item and not isinstance(item, Veto) else ""
+            content = self.content_text(item, r.unit_id) if r.first_of_item and not isinstance(item, Veto) else ""
             category = item.path[0] if isinstance(item, Indicator) and item.path else ""
             ws.set_row(row, row_height([(content, self.width("考核要点")), (item.title, self.width("指标名称")),
                                         (evidence, self.width("印证材料")), (category, self.width("类别"))]))
 
-    def content_text(self, ind: Indicator) -> str:
-        return f"{ind.content or ind.title}\n【计分】{ind.rule.describe(ind.points)}"
+    def write_relative_scores(self, ws: Any) -> None:
+        """得分 of relative items: live over every unit's row where this template holds them all (a department
+        template), else 汇总后计算 (a unit's own template cannot see the others)."""
+        units = [u.id for u in self.scheme.units]
+        for row, r, score_format in self.relative_rows:
+            ind, period = r.item, r.period.id
+            name = ind.input_fields(period)[0].name  # type: ignore[union-attr]
+            keys = [key_text(u, ind.id, period, name) for u in units]
+            if self.is_unit or not all(k in self.value_cells for k in keys):
+                ws.write_string(row, COL[SCORE_HEADER], RELATIVE_LATER, self.styles.score(top=0))
+                continue
+            na_of = {u: self.na_cells.get((u, ind.id)) for u in units}
+            members = [(self.value_cells[k], na_of[u]) for u, k in zip(units, keys)]
+            own = self.value_cells[key_text(r.unit_id, ind.id, period, name)]
+            na_cell = na_of[r.unit_id] if r.last_period_of_item else None
+            formula = relative_score_formula(ind, period, own, members, na_cell)  # type: ignore[arg-type]
+            ws.write_formula(row, COL[SCORE_HEADER], formula, score_format, "")
+
+    def content_text(self, ind: Indicator, unit: str | None = None) -> str:
+        return f"{ind.content or ind.title}\n【计分】{ind.describe(unit, self.scheme.period_names)}"
 
     def write_input(self, ws: Any, row: int, r: EntryRow, top: int) -> None:
         f = r.field
