@@ -54,10 +54,13 @@ from qwb.rules import (
     Level,
     LinearRule,
     Option,
+    RelativeRule,
     Rule,
     Step,
     StepsRule,
+    Target,
     TargetRule,
+    TargetsRule,
     score_expression,
     yesno_field,
 )
@@ -65,8 +68,9 @@ from qwb.scheme.model import Grade, Scheme
 from qwb.values import is_blank, parse_input
 
 __all__ = [
-    "QWB_BONUS", "QWB_CHOICE", "QWB_COMPARE", "QWB_DEDUCT", "QWB_GRADE", "QWB_LINEAR", "QWB_RANK",
-    "QWB_SCORE", "QWB_STEPS", "QWB_TARGET", "QWB_TOTAL",
+    "QWB_AVERAGE", "QWB_BONUS", "QWB_CHOICE", "QWB_COMPARE", "QWB_DEDUCT", "QWB_GRADE", "QWB_LINEAR",
+    "QWB_PROPORTIONAL", "QWB_RANK", "QWB_RANKSCORE", "QWB_SCORE", "QWB_STEPS", "QWB_TARGET", "QWB_TARGETS",
+    "QWB_TOTAL",
 ]
 
 logger = logging.getLogger(__name__)
@@ -438,11 +442,91 @@ def QWB_SCORE(scheme_path: Any, indicator_id: Any, *values: Any) -> Any:  # noqa
     indicator = next((i for i in scheme.indicators if i.id == item_id), None)
     if indicator is None:
         raise CellError(NOT_AVAILABLE, f"方案中没有指标“{item_id}”")
+    if isinstance(indicator.rule, RelativeRule):
+        raise CellError(BAD_VALUE, f"指标 {item_id} 与其他单位比较计分：请用 QWB_PROPORTIONAL、QWB_RANKSCORE 或 QWB_AVERAGE")
     fields = indicator.input_fields()
     if len(values) > len(fields):
         raise CellError(BAD_VALUE, f"指标 {item_id} 只有 {len(fields)} 个填报项：{'、'.join(f.name for f in fields)}")
     raw = {f.name: v for f, v in zip(fields, values)}
     return _result(_score(indicator.rule, indicator.points, raw))
+
+
+@func(category=CATEGORY)
+@doc_args(
+    ("values", "ops", "targets", "scores"),
+    values="各项实际值（百分比单元格存的是小数）",
+    ops="与实际值一一对应的比较符：>=、>、<= 或 <",
+    targets="与实际值一一对应的目标值",
+    scores="各目标的分值，省略时按达到项数占比计分",
+    points="该项分值",
+)
+@excel_function
+def QWB_TARGETS(values: list[Any], ops: list[Any], targets: list[Any], scores: Any = None,  # noqa: N802
+                points: Any = None) -> Any:
+    """多项目标：各目标分别计分后相加；未给分值时得 分值 × 达到项数 ÷ 目标数；不超过分值。"""
+    a, b, c = [_check(x) for x in _cells(values)], _cells(ops), _cells(targets)
+    each = [None] * len(a) if scores is None else [_check(x) for x in _cells(scores)]
+    if not len(a) == len(b) == len(c) == len(each):
+        raise CellError(BAD_VALUE, f"实际值（{len(a)} 格）、比较符（{len(b)} 格）、目标值（{len(c)} 格）"
+                                   f"{'' if scores is None else f'、分值（{len(each)} 格）'}个数应相同")
+    goals = tuple(Target(f"目标{i + 1}", _op(op, (">=", ">", "<=", "<")), _number(goal, "目标值"), "",
+                         None if scores is None else _number(score, "分值"))
+                  for i, (op, goal, score) in enumerate(zip(b, c, each)))
+    total = sum((g.score or ZERO for g in goals), ZERO)
+    full = _number(points, "分值") if points is not None else (total if scores is not None else None)
+    if full is None:
+        raise CellError(BAD_VALUE, "未给各目标分值时须给出该项分值")
+    return _result(_score(TargetsRule(goals), full, {f"目标{i + 1}": v for i, v in enumerate(a)}))
+
+
+def _relative(rule: RelativeRule, value: Any, values: Any, points: Any) -> Any:
+    """The score of ``value`` against the field set ``values`` (blank cells left out), by the engine's rule."""
+    full = _number(points, "分值")
+    own = _number(value, "本单位数值")
+    field_set = [_number(v, "各单位数值") for v in map(_check, _cells(values)) if not is_blank(v)]
+    if own not in field_set:
+        raise CellError(NOT_AVAILABLE, "本单位数值不在各单位数值中")
+    if rule.method == "proportional" and any(v < 0 for v in field_set):
+        raise CellError(BAD_VALUE, "按比例折算的数值不能为负数")
+    scores = rule.scores(full, {str(i): v for i, v in enumerate(field_set)})
+    return _result(scores[str(field_set.index(own))])
+
+
+def _better(raw: Any) -> str:
+    direction = BETTER.get(_label(_single(raw, "方向")).lower() or "higher")
+    if direction is None:
+        raise CellError(BAD_VALUE, f"方向应为 higher 或 lower，现为“{_label(raw)}”")
+    return direction
+
+
+@func(category=CATEGORY)
+@doc_args(("values",), value="本单位数值", values="参与比较的各单位数值（含本单位，空白不计）", points="该项分值")
+@excel_function
+def QWB_PROPORTIONAL(value: Any, values: list[Any], points: Any) -> Any:  # noqa: N802
+    """按比例折算：分值 × 本单位数值 ÷ 各单位最高值；最高值为 0 时得 0。"""
+    return _relative(RelativeRule("proportional"), value, values, points)
+
+
+@func(category=CATEGORY)
+@doc_args(("values",), value="本单位数值", values="参与排名的各单位数值（含本单位，空白不计）", points="第 1 名的得分",
+          step="每后一名减的分数", better="higher（越高越好，默认）或 lower（越低越好）", minimum="最低得分，省略为 0")
+@excel_function
+def QWB_RANKSCORE(value: Any, values: list[Any], points: Any, step: Any, better: Any = None,  # noqa: N802
+                  minimum: Any = None) -> Any:
+    """按名次赋分：分值 −（名次 − 1）× 每名之差，不低于最低分；并列同名次（1、2、2、4）。"""
+    rule = RelativeRule("rank", _better(better), _number(step, "每名之差"), _number_or(minimum, "最低分", ZERO))
+    return _relative(rule, value, values, points)
+
+
+@func(category=CATEGORY)
+@doc_args(("values",), value="本单位数值", values="各单位数值（含本单位，空白不计）", points="达到平均水平的得分",
+          better="higher（越高越好，默认）或 lower（越低越好）", below="未达到平均水平的得分，省略为 0")
+@excel_function
+def QWB_AVERAGE(value: Any, values: list[Any], points: Any, better: Any = None,  # noqa: N802
+                below: Any = None) -> Any:
+    """与平均水平比较：不差于各单位算术平均值得满分，否则得 below（默认 0）。"""
+    rule = RelativeRule("average", _better(better), below=_number_or(below, "未达平均得分", ZERO))
+    return _relative(rule, value, values, points)
 
 
 # --- schemes for QWB_SCORE ---------------------------------------------------------------

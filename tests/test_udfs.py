@@ -35,7 +35,8 @@ MINI = DATA / "mini.yaml"
 NA = {"type": "Error", "errorType": "NotAvailable"}
 VALUE = {"type": "Error", "errorType": "Value"}
 FUNCTIONS = {"QWB_CHOICE", "QWB_TARGET", "QWB_STEPS", "QWB_LINEAR", "QWB_COMPARE", "QWB_DEDUCT", "QWB_BONUS",
-             "QWB_TOTAL", "QWB_GRADE", "QWB_RANK", "QWB_SCORE"}
+             "QWB_TOTAL", "QWB_GRADE", "QWB_RANK", "QWB_SCORE", "QWB_TARGETS", "QWB_PROPORTIONAL", "QWB_RANKSCORE",
+             "QWB_AVERAGE"}
 
 
 # --- calling as Excel does -------------------------------------------------------------------
