@@ -127,3 +127,68 @@ def test_check_a_rule_and_rules_together(tmp_path: Path) -> None:
 def test_check_proportional_with_negative_values_allowed(tmp_path: Path) -> None:
     found = broken(tmp_path, i5={"rule": {"type": "relative", "method": "proportional", "range": [-10, 100]}})
     assert any(f.startswith("rule-bad-parameter") and "负数" in f for f in found), found
+
+
+# --- each shape against an independent implementation, written from the format's wording -----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SCHEME = load(SHAPES)
+MAYBE = st.one_of(st.none(), st.decimals(min_value=0, max_value=50, places=1))
+
+
+def by_hand_relative(method: str, points: Decimal, values: dict[str, Decimal], unit: str, better: str = "higher",
+                     step: Decimal = Decimal(0), floor: Decimal = Decimal(0), below: Decimal = Decimal(0)) -> Decimal:
+    """5.3: a unit outside the field set scores 0; proportional points × value / max (0 when max is 0); rank
+    points − (place − 1) × step, not below min, competition places best first; average points when at least as
+    good as the arithmetic mean, else below."""
+    if unit not in values:
+        return Decimal(0)
+    v = values[unit]
+    if method == "proportional":
+        top = max(values.values())
+        return Decimal(0) if top == 0 else points * v / top
+    if method == "rank":
+        better_than = [o for o in values.values() if (o > v if better == "higher" else o < v)]
+        return max(points - len(better_than) * step, floor)
+    mean = sum(values.values()) / len(values)
+    return points if (v >= mean if better == "higher" else v <= mean) else below
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(MAYBE, min_size=6, max_size=6), st.lists(MAYBE, min_size=6, max_size=6),
+       st.lists(MAYBE, min_size=6, max_size=6))
+def test_relative_shapes_against_the_wording(share: list[Any], brands: list[Any], complaints: list[Any]) -> None:
+    entries: dict[str, Any] = {}
+    for unit, a, b, c in zip(UNITS, share, brands, complaints):
+        for key, value in ((f"{unit}|5|Y|数值", a), (f"{unit}|6|Y|数值", b), (f"{unit}|7|Y|数值", c)):
+            if value is not None:
+                scale = {"5": 100, "6": 1, "7": 10000}[key.split("|")[1]]  # %, a count, ‰ (stored values)
+                entries[key] = float(value / scale)
+        entries[f"{unit}|7|Y|合理缺项"] = "否"
+    result = score(SCHEME, entries)
+    five = {u: Decimal(str(entries[f"{u}|5|Y|数值"])) for u in UNITS if f"{u}|5|Y|数值" in entries}
+    six = {u: Decimal(str(entries[f"{u}|6|Y|数值"])) for u in UNITS if f"{u}|6|Y|数值" in entries}
+    seven = {u: Decimal(str(entries[f"{u}|7|Y|数值"])) for u in UNITS if f"{u}|7|Y|数值" in entries}
+    for unit in UNITS:
+        items = result.unit(unit).items
+        assert close(items["5"].period_scores["Y"] or Decimal(0)) == close(
+            by_hand_relative("proportional", Decimal(10), five, unit))
+        assert (items["6"].period_scores["Y"] or Decimal(0)) == by_hand_relative(
+            "rank", Decimal(6), six, unit, step=Decimal(1), floor=Decimal(2))
+        assert (items["7"].period_scores["Y"] or Decimal(0)) == by_hand_relative(
+            "average", Decimal(4), seven, unit, better="lower", below=Decimal(1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.decimals(min_value=0, max_value=110, places=1), min_size=4, max_size=4))
+def test_targets_against_the_wording(rates: list[Decimal]) -> None:
+    """Item 2: the scores of the targets met (3 for 合格率 >= 95%, 2 for 覆盖率 >= 90%); item 3: 4 × met / 2,
+    丙区 with its own 0.5‰."""
+    entries = {"a|2|Y|监督抽查合格率": float(rates[0] / 100), "a|2|Y|抽查覆盖率": float(rates[1] / 100),
+               "c|3|Y|事故率": float(rates[2] / 100000), "c|3|Y|死亡率": float(rates[3] / 100000)}
+    items_a, items_c = (score(SCHEME, entries).unit(u).items for u in "ac")
+    assert items_a["2"].score == (3 if rates[0] >= 95 else 0) + (2 if rates[1] >= 90 else 0)
+    met = (rates[2] / 100 < Decimal("0.5")) + (rates[3] / 100 < Decimal("0.1"))
+    assert items_c["3"].score == Decimal(4) * met / 2

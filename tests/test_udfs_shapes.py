@@ -89,7 +89,7 @@ def test_relative_functions_refuse_what_they_cannot_score() -> None:
        st.sampled_from(["higher", "lower"]))
 def test_generated_relative_cases_agree(numbers: list[Decimal], better: str) -> None:
     floats = [float(n) for n in numbers]
-    for i, n in enumerate(numbers):
+    for i in range(len(numbers)):
         members = {str(j): m for j, m in enumerate(numbers)}
         rank = RelativeRule("rank", better, Decimal(2), Decimal(1)).scores(Decimal(10), members)[str(i)]
         assert call("QWB_RANKSCORE", cell(floats[i]), column(floats), cell(10), cell(2), cell(better), cell(1)) == \
