@@ -1,6 +1,6 @@
 """Worked examples: hand-computed results for the bundled schemes (tests/worked/*.yaml).
 
-Each file is ``{scheme: <id>, cases: [{name, entries: {key: value}, expect: {unit_id: {...}}, arithmetic}]}``;
+Each file is ``{scheme: <id>, [scheme_file: path relative to tests/worked], cases: [{name, entries: {key: value}, expect: {unit_id: {...}}, arithmetic}]}``;
 the scheme is qwb/schemes/<id>.yaml. Every case is one test: its entries are scored by the engine and
 each expected field is compared, numbers after rounding half-up to the scheme's ``decimals``.
 """
@@ -62,7 +62,7 @@ def _compare(unit: UnitResult, expect: dict[str, Any], decimals: int) -> list[st
 def test_worked_case(path: Path, case: dict[str, Any]) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(case, dict) and case.get("expect"), f"{path.name}: no cases, or a case without expect"
-    scheme_file = SCHEMES / f"{data['scheme']}.yaml"
+    scheme_file = (WORKED / data["scheme_file"]) if "scheme_file" in data else SCHEMES / f"{data['scheme']}.yaml"
     assert scheme_file.is_file(), f"{path.name}: scheme {scheme_file} does not exist"
     scheme = load(scheme_file)
     result = score(scheme, case.get("entries") or {})
