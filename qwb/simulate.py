@@ -22,17 +22,21 @@ from qwb.rules import (
     LinearRule,
     StepsRule,
     TargetRule,
+    TargetsRule,
     unit_factor,
 )
 from qwb.scheme.entries import entries
 from qwb.scheme.model import Indicator, Scheme
 
 
-def interesting_numbers(ind: Indicator) -> list[Decimal]:
-    """Stored values at and around the rule's thresholds."""
+def interesting_numbers(ind: Indicator, field: str = "") -> list[Decimal]:
+    """Stored values at and around the rule's thresholds (of the target named ``field`` in a targets rule)."""
     r = ind.rule
     factor = unit_factor(getattr(r, "unit", ""))
-    if isinstance(r, TargetRule):
+    target = next((t for t in r.targets if t.field == field), None) if isinstance(r, TargetsRule) else None
+    if target is not None:
+        factor, marks = unit_factor(target.unit), [target.target]
+    elif isinstance(r, TargetRule):
         marks = [r.target]
     elif isinstance(r, StepsRule):
         marks = [s.at for s in r.steps]
@@ -71,7 +75,7 @@ def field_value(ind: Indicator, f: InputField, rng: random.Random, quality: floa
         return number(rng.choice(choices or [top]))
     if isinstance(ind.rule, CompareRule):
         return number(_in_range(Decimal(rng.randint(50, 150)) * unit_factor(f.unit), f))
-    inside = [v for v in interesting_numbers(ind) if _in_range(v, f) == v]
+    inside = [v for v in interesting_numbers(ind, f.name) if _in_range(v, f) == v]
     return number(rng.choice(inside or [_in_range(Decimal(0), f)]))
 
 

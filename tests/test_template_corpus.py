@@ -22,7 +22,7 @@ from qwb.templates import write_templates
 from qwb.templates.layout import Assignee, assignees, entry_rows
 
 DATA = Path(__file__).parent / "data"
-SCHEMES = [DATA / "mini.yaml", *bundled()]
+SCHEMES = [DATA / "mini.yaml", DATA / "shapes.yaml", *bundled()]
 
 #: what people type into number cells: stored numbers (65 in a % cell is 6500%), text forms the reader
 #: accepts, off-step and non-whole numbers, error values, formulas, booleans
