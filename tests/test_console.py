@@ -47,7 +47,7 @@ from qwb.console import (  # noqa: E402
 )
 from qwb.console_book import build_console  # noqa: E402
 from qwb.engine import score  # noqa: E402
-from qwb.scheme import load  # noqa: E402
+from qwb.scheme import bundled, load  # noqa: E402
 from qwb.simulate import simulate  # noqa: E402
 from qwb.templates import write_templates  # noqa: E402
 
@@ -385,3 +385,45 @@ def test_template_button_writes_what_the_command_line_writes(tmp_path: Path) -> 
 def ranking_free_rows(path: Path) -> list[list[Any]]:
     wb = openpyxl.load_workbook(path, read_only=True)
     return [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
+
+
+@pytest.fixture(scope="module")
+def tieling_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``qwb demo --scheme tieling``: three time nodes, one wrong return, one missing department."""
+    from qwb.cli import main
+
+    folder = tmp_path_factory.mktemp("tieling")
+    assert main(["demo", "--scheme", "tieling", "--out", str(folder)]) == 0
+    return folder
+
+
+def test_the_button_at_a_time_node_writes_what_the_command_line_writes(tieling_demo: Path, tmp_path: Path) -> None:
+    """汇总排名 with 截至时间节点 = 半年: the same JSON and ranking as qwb consolidate --as-of H1."""
+    from qwb.cli import main
+
+    returns = tieling_demo / "退回"
+    assert main(["consolidate", str(bundled("tieling")[0]), str(returns), "--out", str(tmp_path / "cli.xlsx"), "--json",
+                 str(tmp_path / "cli.json"), "--as-of", "H1"]) == 0
+    outcome = run_from_settings({SCHEME: "tieling", RETURNS: str(returns), OUT: "btn.xlsx", JSON: "btn.json",
+                                 AS_OF: "半年"}, base=tmp_path)
+    assert outcome.ok and "截至半年，期中汇总" in outcome.message
+    cli, btn = (json.loads((tmp_path / n).read_text(encoding="utf-8")) for n in ("cli.json", "btn.json"))
+    assert btn == cli and btn["as_of"] == "H1"
+    assert ranking_rows(tmp_path / "btn.xlsx") == ranking_rows(tmp_path / "cli.xlsx")
+
+
+def test_the_check_button_says_what_the_command_line_says(tieling_demo: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """检查一份退回文件: for every return of the demo, the 运行状态 text is the lines qwb check prints."""
+    from qwb.cli import main
+
+    capsys.readouterr()
+    verdicts = set()
+    for path in sorted((tieling_demo / "退回").iterdir()):
+        code = main(["check", str(bundled("tieling")[0]), str(path)])
+        printed = [line.strip() for line in capsys.readouterr().out.splitlines() if line.strip()]
+        outcome = check_from_settings({SCHEME: "tieling", CHECK: str(path)})
+        assert [line.strip() for line in outcome.message.splitlines()] == printed, path.name
+        assert outcome.ok == (code == 0)
+        verdicts.add(outcome.ok)
+    assert verdicts == {True, False}  # the demo has a return with an error
