@@ -42,9 +42,9 @@ BUTTON_ROW = FIRST_ROW - 3  # 0-based row of the buttons, between the title and 
 
 #: (caption, macro of qwb.vba.MODULE_SOURCE, column, x offset in pixels, width in pixels)
 BUTTONS = (
-    ("生成模板", "QWB_Templates", 0, 6, 150),
-    ("检查一份退回文件", "QWB_CheckReturn", 1, 50, 210),
-    ("汇总排名", "QWB_Consolidate", 1, 280, 170),
+    ("生成模板", "QWB_Templates", 0, 6, 130),
+    ("检查一份退回文件", "QWB_CheckReturn", 0, 150, 190),
+    ("汇总排名", "QWB_Consolidate", 0, 354, 130),
 )
 
 INSTRUCTIONS = (
@@ -155,8 +155,8 @@ def _layout(wb: Any, ws: Any, settings: Mapping[str, str]) -> None:
     value = wb.add_format({**base, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
     status = wb.add_format({**base, "text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF"})
     ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 64)
-    ws.set_column(2, 2, 70)
+    ws.set_column(1, 1, 48)
+    ws.set_column(2, 2, 74)
     ws.write_string(0, 0, "qwb 质量工作考核 控制台", title)
     ws.set_row(0, 28)
     ws.write_string(1, 0, "填写黄色单元格，再点击下面的按钮。进度显示在窗口底部的状态栏，结果写在“运行状态”。", plain)
