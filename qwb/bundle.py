@@ -146,27 +146,47 @@ def build_bundle(out: Path, platform: str = "win_amd64", pythons: Sequence[str] 
         pythons = [f"{sys.version_info.major}.{sys.version_info.minor}"]
     out = Path(out)
     wheels = out / WHEELS
+    own = _own_wheel(source, wheels, say)
+    for python in pythons:
+        _download(wheels, own, platform, python, say)
+    _verify(wheels, platform, pythons, say)
+    build_console(out / CONSOLE)
+    written = [wheels, out / CONSOLE, out / "install.bat", out / "安装说明.txt"]
+    (out / "install.bat").write_bytes(install_bat(pythons).replace("\n", "\r\n").encode("gbk"))
+    (out / "安装说明.txt").write_bytes(("\ufeff" + instructions(pythons, platform)).replace("\n", "\r\n")
+                                     .encode("utf-8"))
+    say(f"完成：{len(list(wheels.glob('*.whl')))} 个安装包，位于 {out}")
+    return written
+
+
+def _own_wheel(source: Path, wheels: Path, say: Say) -> Path:
+    """qwb's own wheel, built from the source tree into ``wheels``."""
     wheels.mkdir(parents=True, exist_ok=True)
     say(f"打包 qwb（{source}）……")
     _pip(["wheel", "--no-deps", "--quiet", "-w", str(wheels), str(source)], "打包 qwb ")
-    own = sorted(wheels.glob("qwb-*.whl"), key=lambda p: p.stat().st_mtime)[-1]
-    for python in pythons:
-        say(f"下载依赖：{platform}，Python {python} ……")
-        _pip(["download", "--quiet", "-d", str(wheels), *_target(platform, python), str(own)],
-             f"下载 Python {python} 的依赖")
-        for _ in range(10):  # what pip's markers left out, for the target platform
-            missing = missing_requirements(wheels, platform, python) if platform != NATIVE else []
-            if not missing:
-                break
-            say(f"补充目标平台需要的依赖：{'、'.join(missing)}")
-            _pip(["download", "--quiet", "-d", str(wheels), *_target(platform, python), *missing],
-                 f"下载 Python {python} 的依赖 {'、'.join(missing)}")
-        else:
-            raise BundleError(f"Python {python} 的依赖没有补全：{'、'.join(missing)}")
-    if platform != NATIVE:
-        foreign = foreign_wheels(wheels, platform)
-        if foreign:
-            raise BundleError(f"以下安装包不适用于 {platform}：{'、'.join(foreign)}")
+    return sorted(wheels.glob("qwb-*.whl"), key=lambda p: p.stat().st_mtime)[-1]
+
+
+def _download(wheels: Path, own: Path, platform: str, python: str, say: Say) -> None:
+    """Every dependency of ``own`` for ``python`` on ``platform``, with what pip's host markers left out."""
+    say(f"下载依赖：{platform}，Python {python} ……")
+    _pip(["download", "--quiet", "-d", str(wheels), *_target(platform, python), str(own)],
+         f"下载 Python {python} 的依赖")
+    for _ in range(10):
+        missing = missing_requirements(wheels, platform, python) if platform != NATIVE else []
+        if not missing:
+            return
+        say(f"补充目标平台需要的依赖：{'、'.join(missing)}")
+        _pip(["download", "--quiet", "-d", str(wheels), *_target(platform, python), *missing],
+             f"下载 Python {python} 的依赖 {'、'.join(missing)}")
+    raise BundleError(f"Python {python} 的依赖没有补全：{'、'.join(missing)}")
+
+
+def _verify(wheels: Path, platform: str, pythons: Sequence[str], say: Say) -> None:
+    """Check the folder as the office PC will use it: only fitting wheels, and pip installs qwb with no index."""
+    foreign = foreign_wheels(wheels, platform) if platform != NATIVE else []
+    if foreign:
+        raise BundleError(f"以下安装包不适用于 {platform}：{'、'.join(foreign)}")
     for python in pythons:
         say(f"检查：Python {python} 能否离线安装……")
         missing = missing_requirements(wheels, platform, python) if platform != NATIVE else []
@@ -175,13 +195,6 @@ def build_bundle(out: Path, platform: str = "win_amd64", pythons: Sequence[str] 
         with tempfile.TemporaryDirectory() as target:
             _pip(["install", "--dry-run", "--quiet", "--no-index", "--find-links", str(wheels), "--target", target,
                   *_target(platform, python), "qwb"], f"离线安装检查（Python {python}）")
-    build_console(out / CONSOLE)
-    written = [wheels, out / CONSOLE, out / "install.bat", out / "安装说明.txt"]
-    (out / "install.bat").write_bytes(install_bat(pythons).replace("\n", "\r\n").encode("gbk"))
-    (out / "安装说明.txt").write_bytes(("\ufeff" + instructions(pythons, platform)).replace("\n", "\r\n")
-                                     .encode("utf-8"))
-    say(f"完成：{len(list(wheels.glob('*.whl')))} 个安装包，位于 {out}")
-    return written
 
 
 def install_bat(pythons: Sequence[str] = PYTHONS) -> str:

@@ -146,54 +146,73 @@ def _config(ws: Any, interpreter: str) -> None:
     ws.set_column(1, 1, 60)
 
 
-def _layout(wb: Any, ws: Any, settings: Mapping[str, str]) -> None:
+def _formats(wb: Any) -> dict[str, Any]:
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter"}
-    title = wb.add_format({**base, "bold": True, "font_size": 16})
-    bold = wb.add_format({**base, "bold": True})
-    plain = wb.add_format(base)
-    note = wb.add_format({**base, "font_color": "#595959", "text_wrap": True})
-    value = wb.add_format({**base, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
-    status = wb.add_format({**base, "text_wrap": True, "valign": "top", "border": 1, "border_color": "#BFBFBF"})
+    box = {"border": 1, "border_color": "#BFBFBF"}
+    return {"title": wb.add_format({**base, "bold": True, "font_size": 16}),
+            "bold": wb.add_format({**base, "bold": True}),
+            "plain": wb.add_format(base),
+            "note": wb.add_format({**base, "font_color": "#595959", "text_wrap": True}),
+            "value": wb.add_format({**base, "bg_color": "#FFF2CC", **box}),
+            "status": wb.add_format({**base, "text_wrap": True, "valign": "top", **box})}
+
+
+def _layout(wb: Any, ws: Any, settings: Mapping[str, str]) -> None:
+    """The 控制台 sheet: title, buttons, settings with dropdowns, status and result cells, instructions."""
+    fmt = _formats(wb)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 48)
     ws.set_column(2, 2, 74)
-    ws.write_string(0, 0, "qwb 质量工作考核 控制台", title)
+    ws.write_string(0, 0, "qwb 质量工作考核 控制台", fmt["title"])
     ws.set_row(0, 28)
-    ws.write_string(1, 0, "填写黄色单元格，再点击下面的按钮。进度显示在窗口底部的状态栏，结果写在“运行状态”。", plain)
+    ws.write_string(1, 0, "填写黄色单元格，再点击下面的按钮。进度显示在窗口底部的状态栏，结果写在“运行状态”。", fmt["plain"])
+    _buttons(ws)
+    _settings(ws, settings, fmt)
+    ws.write_string(STATUS_ROW - 1, 0, STATUS, fmt["bold"])
+    ws.write_blank(STATUS_ROW - 1, 1, None, fmt["status"])
+    ws.set_row(STATUS_ROW - 1, 60)
+    ws.write_string(RESULT_ROW - 1, 0, RESULT, fmt["bold"])
+    for i, line in enumerate(INSTRUCTIONS):
+        ws.write_string(RESULT_ROW + 1 + i, 0, line, fmt["bold"] if i == 0 else fmt["plain"])
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.activate()
+
+
+def _buttons(ws: Any) -> None:
+    """The form-control buttons, each bound to a macro of the workbook's VBA project."""
     ws.set_row(BUTTON_ROW, 40)
     for caption, macro, col, x, width in BUTTONS:
         ws.insert_button(BUTTON_ROW, col, {"macro": macro, "caption": caption, "width": width, "height": 30,
                                            "x_offset": x, "y_offset": 5})
+
+
+def _settings(ws: Any, settings: Mapping[str, str], fmt: Mapping[str, Any]) -> None:
+    """One row per setting: label, the yellow value cell (preset or blank) and the note."""
     for col, head in enumerate(("设置", "值", "说明")):
-        ws.write_string(FIRST_ROW - 2, col, head, bold)
+        ws.write_string(FIRST_ROW - 2, col, head, fmt["bold"])
     choices = {SCHEME: scheme_choices(), AS_OF: period_choices(settings.get(SCHEME, "")), **SUGGESTIONS}
     for i, (label, example, text) in enumerate(SETTINGS):
         row = FIRST_ROW - 1 + i
-        ws.write_string(row, 0, label, bold)
+        ws.write_string(row, 0, label, fmt["bold"])
         given = settings.get(label, example)
         if given:
-            ws.write_string(row, 1, given, value)
+            ws.write_string(row, 1, given, fmt["value"])
         else:
-            ws.write_blank(row, 1, None, value)
-        ws.write_string(row, 2, text, note)
-        if label == BY:
-            ws.data_validation(row, 1, row, 1, {"validate": "list", "source": ["按部门", "按单位"],
-                                                "error_title": "模板方式", "error_message": "请选择 按部门 或 按单位"})
-        elif choices.get(label):
-            ws.data_validation(row, 1, row, 1, {"validate": "list", "source": choices[label], "show_error": False,
-                                                "input_title": label[:32], "input_message": _tip(label)})
-        else:
-            ws.data_validation(row, 1, row, 1, {"validate": "any", "input_title": label[:32],
-                                                "input_message": _tip(label)})
-    ws.write_string(STATUS_ROW - 1, 0, STATUS, bold)
-    ws.write_blank(STATUS_ROW - 1, 1, None, status)
-    ws.set_row(STATUS_ROW - 1, 60)
-    ws.write_string(RESULT_ROW - 1, 0, RESULT, bold)
-    for i, line in enumerate(INSTRUCTIONS):
-        ws.write_string(RESULT_ROW + 1 + i, 0, line, bold if i == 0 else plain)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.activate()
+            ws.write_blank(row, 1, None, fmt["value"])
+        ws.write_string(row, 2, text, fmt["note"])
+        ws.data_validation(row, 1, row, 1, _validation(label, choices.get(label)))
+
+
+def _validation(label: str, choices: list[str] | None) -> dict[str, Any]:
+    """The dropdown (or the input message only) of one setting's value cell."""
+    if label == BY:
+        return {"validate": "list", "source": ["按部门", "按单位"], "error_title": "模板方式",
+                "error_message": "请选择 按部门 或 按单位"}
+    tip = {"input_title": label[:32], "input_message": _tip(label)}
+    if choices:
+        return {"validate": "list", "source": choices, "show_error": False, **tip}
+    return {"validate": "any", **tip}
 
 
 def _tip(label: str) -> str:

@@ -71,7 +71,7 @@ def _bit_count(difference: int) -> int:
 def decompress(data: bytes) -> bytes:
     """A CompressedContainer's bytes, decompressed."""
     if not data or data[0] != 1:
-        raise ValueError("not a VBA compressed container")
+        raise ValueError("不是 VBA 压缩数据（MS-OVBA 压缩容器）")
     out, pos = bytearray(), 1
     while pos < len(data):
         header = struct.unpack_from("<H", data, pos)[0]
@@ -252,9 +252,8 @@ def _sort_key(name: str) -> tuple[int, str]:
     return len(name), name.upper()  # [MS-CFB] 2.6.4: shorter names first, then by upper-case
 
 
-def write_cfb(streams: Mapping[str, bytes]) -> bytes:
-    """A compound file holding ``streams`` (paths like "VBA/dir"; storages made from the paths)."""
-    # directory entries: [name, type, children, data]; index 0 is the root
+def _directory(streams: Mapping[str, bytes]) -> list[dict[str, object]]:
+    """Directory entries {name, type, children, data} for ``streams``; index 0 is the root, storages from the paths."""
     entries: list[dict[str, object]] = [{"name": "Root Entry", "type": 5, "children": {}, "data": b""}]
     for path in sorted(streams):
         parent = entries[0]
@@ -270,8 +269,11 @@ def write_cfb(streams: Mapping[str, bytes]) -> bytes:
         children = parent["children"]
         assert isinstance(children, dict)
         children[name] = len(entries) - 1
+    return entries
 
-    # small streams in the mini stream, large ones in sectors of their own
+
+def _mini_stream(entries: list[dict[str, object]]) -> tuple[bytearray, list[int], list[int]]:
+    """Small streams packed into the mini stream (their start set); the mini FAT; the indices of large streams."""
     mini_stream, mini_fat = bytearray(), []
     large: list[int] = []
     for i, entry in enumerate(entries):
@@ -287,6 +289,13 @@ def write_cfb(streams: Mapping[str, bytes]) -> bytes:
         entry["start"] = first
         mini_fat += [first + k + 1 for k in range(count - 1)] + [END]
         mini_stream += data.ljust(count * MINI_SECTOR, b"\0")
+    return mini_stream, mini_fat, large
+
+
+def write_cfb(streams: Mapping[str, bytes]) -> bytes:
+    """A compound file holding ``streams`` (paths like "VBA/dir"; storages made from the paths)."""
+    entries = _directory(streams)
+    mini_stream, mini_fat, large = _mini_stream(entries)
 
     sectors: list[bytes] = []  # the file's sectors after the header, in order
     fat: list[int] = []
@@ -319,7 +328,7 @@ def write_cfb(streams: Mapping[str, bytes]) -> bytes:
     while (len(sectors) + n_fat) > n_fat * (SECTOR // 4):
         n_fat += 1
     if n_fat > 109:
-        raise ValueError("compound file too large for a header-only DIFAT")
+        raise ValueError("VBA 工程过大：复合文件超出文件头 DIFAT 能容纳的大小")
     fat_start = len(sectors)
     fat += [FAT_SECTOR] * n_fat
     table = b"".join(struct.pack("<I", n) for n in fat).ljust(n_fat * SECTOR, b"\xff")
