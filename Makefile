@@ -30,7 +30,7 @@ bench: install
 offline-check: install
 	$(BIN)/python -m pytest -q -m slow tests/test_bundle.py
 
-# docs/img/console.png: the console workbook rendered by LibreOffice
+# docs/images/console.png: the console workbook rendered by LibreOffice
 console-picture: install
 	PYTHONPATH=. $(BIN)/python -m tests.render_console
 

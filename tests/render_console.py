@@ -1,6 +1,6 @@
 """The picture of the console workbook in docs/excel.md, rendered by LibreOffice.
 
-    PYTHONPATH=. python -m tests.render_console      # rewrites docs/img/console.png
+    PYTHONPATH=. python -m tests.render_console      # rewrites docs/images/console.png
 
 The console is built as ``qwb console`` builds it, with example settings. Form buttons are not printed (as in
 Excel), so the copy rendered here marks them printable; nothing else changes. LibreOffice renders the PDF
@@ -20,7 +20,7 @@ from qwb.console import AS_OF, OUT, RETURNS, SCHEME, TEMPLATES
 from qwb.console_book import console_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
-PICTURE = ROOT / "docs" / "img" / "console.png"
+PICTURE = ROOT / "docs" / "images" / "console.png"
 EXAMPLE = {SCHEME: "tieling", RETURNS: "D:\\质量考核\\退回", OUT: "D:\\质量考核\\汇总排名.xlsx", AS_OF: "半年",
            TEMPLATES: "D:\\质量考核\\模板"}
 #: the part of the page (at 80 dpi) that holds the sheet: x, y, width, height in pixels
