@@ -26,7 +26,7 @@ from qwb.scheme.yaml_form import dump_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
-SCHEMES = [DATA / "mini.yaml", *bundled()]
+SCHEMES = [DATA / "mini.yaml", DATA / "shapes.yaml", *bundled()]
 BLANK = ROOT / "workbook_templates" / "考核方案编制模板.xlsx"
 
 
@@ -177,9 +177,10 @@ def _edit_unknown_department(wb: Any) -> tuple[str, str]:
 
 def _edit_option_above_points(wb: Any) -> tuple[str, str]:
     ws = wb[OPTIONS]
-    row = find_row(ws, "B", "完成")
-    ws[f"C{row}"] = 12  # the item has 10 points
-    return "option-above-points", f"C{row}"
+    h = headers(ws)
+    row = find_row(ws, h["选项"], "完成")
+    ws[f"{h['分值']}{row}"] = 12  # the item has 10 points
+    return "option-above-points", f"{h['分值']}{row}"
 
 
 def _edit_steps_out_of_order(wb: Any) -> tuple[str, str]:
@@ -261,7 +262,7 @@ def test_reader_problems_are_located(tmp_path: Path) -> None:
     ws[f"{h['台阶']}{row5}"] = "85:20; 八十-15"
     ws[f"{h['台阶']}{row4}"] = "90:1"  # a target rule has no steps
     options = wb[OPTIONS]
-    options.append(["99", "完成", 1])
+    options.append(["99", None, "完成", 1])
     wb["设置"].append(["满 分 数", 100])
     wb.save(path)
     scheme, issues = read(path)
@@ -384,7 +385,7 @@ def test_blank_workbook_layout(tmp_path: Path) -> None:
     path = tmp_path / "blank.xlsx"
     write_blank(path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["说明", "设置", "指标", "选项", "单位", "部门", "时间节点", "否决项", "等次", "分组",
+    assert wb.sheetnames == ["说明", "设置", "指标", "选项", "目标", "单位", "部门", "时间节点", "否决项", "等次", "分组",
                              "假设", "扩展"]
     assert wb.active.title == "说明"
     ws = wb[INDICATORS]
@@ -400,7 +401,8 @@ def test_blank_workbook_layout(tmp_path: Path) -> None:
     dvs = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
     rule_dv = dvs[f"{h['规则类型']}2"]
     assert rule_dv.type == "list" and rule_dv.formula1 == (
-        '"choice 选项评分,direct 直接打分,target 目标值,steps 阶梯,linear 线性,compare 与基期比较,deduct 扣分,bonus 加分"')
+        '"choice 选项评分,direct 直接打分,target 目标值,steps 阶梯,linear 线性,compare 与基期比较,deduct 扣分,bonus 加分,'
+        'targets 多项目标,relative 相对评分"')
     assert dvs[f"{h['评价部门']}2"].formula1 == "部门!$B$2:$B$1000"  # the names column
     assert dvs[f"{h['允许合理缺项']}2"].formula1 == '"是,否"'
     assert dvs[f"{h['比较符']}2"].formula1 == '">=,>,<=,<"'
