@@ -107,6 +107,7 @@ class _Reader(RuleRows):
         self.reported: set[tuple[str, str]] = set()
         self.labels: dict[str, str] = {}  # path -> the Chinese header of its column
         self.unit_ids: dict[str, str] = {}  # a unit's name -> its id (按单位目标 may name units)
+        self.type_cells: dict[str, str] = {}
 
     # --- issues and locations ------------------------------------------------------
 

@@ -53,6 +53,7 @@ class RuleRows:
 
     ids: list[str]
     unit_ids: dict[str, str]
+    type_cells: dict[str, str]  # a rule's path -> its 规则类型 cell
 
     def problem(self, sheet: str, cell: str, kind: type[IssueType], message: str, indicator: str = "") -> None:
         raise NotImplementedError
@@ -126,11 +127,12 @@ class RuleRows:
         type_cell = cells.get("rule.type")
         if type_cell is not None:
             self.at(at, INDICATORS, type_cell.ref)
+            self.type_cells[at] = type_cell.ref
         if type_cell is None or blank(type_cell.value):
             return None
         kind = vocab_key(RULE_VOCAB, type_cell.value)
         rule: dict[str, Any] = {"type": kind}
-        used, chosen = self.used_params(kind, cells)
+        used, by, chosen = self.used_params(kind, cells)
         for col in RULE_COLS[1:]:
             cell = cells.get(col.key)
             if cell is None:
@@ -140,7 +142,7 @@ class RuleRows:
                 continue
             if col.rule_param not in used:
                 self.problem(INDICATORS, cell.ref, RuleBadParameter,
-                             f"指标 {ind_id} 的{chosen}不使用“{col.label}”，请清空该格或改正规则类型", ind_id)
+                             f"指标 {ind_id} 的{by}“{chosen}”不使用“{col.label}”，请清空该格或改正{by}", ind_id)
                 continue
             value = self.parse(col, cell, INDICATORS, ind_id)
             if col.rule_param.startswith("scores."):
@@ -151,14 +153,15 @@ class RuleRows:
             self.at(f"{at}.scores", INDICATORS, cells["rule.scores.better"].ref)
         return rule
 
-    def used_params(self, kind: str, cells: dict[str, Cell]) -> tuple[tuple[str, ...], str]:
-        """The parameter columns the rule uses (relative: those of its method), and how to name the choice."""
+    def used_params(self, kind: str, cells: dict[str, Cell]) -> tuple[tuple[str, ...], str, str]:
+        """The parameter columns the rule uses (relative: those of its method), the column that decides them
+        and its value."""
         if kind == "relative" and "rule.method" in cells and not blank(cells["rule.method"].value):
             method = vocab_key(METHOD_VOCAB, cells["rule.method"].value)
             if method in METHOD_PARAMS:
-                return METHOD_PARAMS[method], f"相对方法“{shown(METHOD_VOCAB, method)}”"
+                return METHOD_PARAMS[method], "相对方法", shown(METHOD_VOCAB, method)
         used = RULE_PARAMS.get(kind, tuple(c.rule_param for c in RULE_COLS))
-        return used, f"规则类型“{shown(RULE_VOCAB, kind)}”"
+        return used, "规则类型", shown(RULE_VOCAB, kind)
 
     def unit_pairs(self, col: Col, cell: Cell, sheet: str, indicator: str) -> dict[str, Any] | None:
         """按单位目标 "c:90; f:80" -> {c: 90, f: 80}; a unit may be named by its name (丙区:90)."""
@@ -204,7 +207,10 @@ class RuleRows:
         for i, d in enumerate(indicators):
             for node, rule, at in rules_of(d, i):
                 found = entries.get((d["id"], node))
-                if not isinstance(rule, dict) or rule.get("type") != kind or not found:
+                if not isinstance(rule, dict) or rule.get("type") != kind:
+                    continue
+                if not found:  # the list is missing: say so at the rule's type
+                    self.at(f"{at}.{key}", INDICATORS, self.type_cells.get(at, ""))
                     continue
                 used.add((d["id"], node))
                 rule[key] = [item for _ref, item, _cells in found]
