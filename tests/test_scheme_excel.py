@@ -635,3 +635,54 @@ def test_by_unit_names_and_percent_cells_are_understood(tmp_path: Path) -> None:
     back, issues, _locate = read_excel(path)
     assert issues == []
     assert back == load(DATA / "shapes.yaml")
+
+
+NODE_SHAPES = """
+format: qwb-scheme/1
+id: nodes-2025
+name: 各节点规则不同的方案
+year: 2025
+grades: [{name: 合格, min: 0}]
+units: [{id: a, name: 甲区}, {id: b, name: 乙区}]
+departments: [{id: d1, name: 甲局}]
+periods: [{id: H1, name: 半年}, {id: Y, name: 年终}]
+indicators:
+  - id: "1"
+    path: [一类]
+    title: 多项目标分节点
+    points: 4
+    department: d1
+    rules:
+      H1:
+        type: targets
+        targets:
+          - {field: 完成率, op: ">=", target: 50, unit: "%", by_unit: {b: 40}}
+          - {field: 投诉率, op: "<=", target: 2, unit: "‰"}
+      Y:
+        type: targets
+        targets:
+          - {field: 完成率, op: ">=", target: 100, unit: "%", score: 3, range: [0, 100]}
+          - {field: 投诉率, op: "<=", target: 1, unit: "‰", score: 1}
+  - id: "2"
+    path: [一类]
+    title: 半年按目标、年终按名次
+    points: 6
+    department: d1
+    rules:
+      H1: {type: target, op: ">=", target: 10, unit: 个, by_unit: {a: 12}}
+      Y: {type: relative, method: rank, better: lower, step: 2, unit: 个}
+"""
+
+
+def test_per_period_targets_and_relative_round_trip(tmp_path: Path) -> None:
+    source = tmp_path / "nodes.yaml"
+    source.write_text(NODE_SHAPES, encoding="utf-8")
+    scheme = load(source)
+    path = tmp_path / "nodes.xlsx"
+    write_excel(scheme, path)
+    back, issues, _locate = read_excel(path)
+    assert errors(issues) == [] and back == scheme
+    targets = openpyxl.load_workbook(path)[TARGETS]
+    assert [(targets[f"A{r}"].value, targets[f"B{r}"].value, targets[f"C{r}"].value)
+            for r in range(2, targets.max_row + 1)] == [
+        ("1", "H1", "完成率"), ("1", "H1", "投诉率"), ("1", "Y", "完成率"), ("1", "Y", "投诉率")]
