@@ -18,7 +18,15 @@ from qwb.engine import score
 from qwb.issues import Issue, errors
 from qwb.rules import StepsRule, TargetRule
 from qwb.scheme import bundled, load, read
-from qwb.scheme.excel_columns import INDICATORS, OPTIONS, RULE_COLS, SETTINGS_ROWS, indicator_cols
+from qwb.scheme.excel_columns import (
+    INDICATORS,
+    OPTIONS,
+    RULE_COLS,
+    SETTINGS_ROWS,
+    TARGET_COLS,
+    TARGETS,
+    indicator_cols,
+)
 from qwb.scheme.excel_reader import read_dict, read_excel
 from qwb.scheme.excel_writer import write_blank, write_excel
 from qwb.scheme.model import scheme_to_dict
@@ -26,7 +34,7 @@ from qwb.scheme.yaml_form import dump_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
-SCHEMES = [DATA / "mini.yaml", *bundled()]
+SCHEMES = [DATA / "mini.yaml", DATA / "shapes.yaml", *bundled()]
 BLANK = ROOT / "workbook_templates" / "考核方案编制模板.xlsx"
 
 
@@ -177,9 +185,10 @@ def _edit_unknown_department(wb: Any) -> tuple[str, str]:
 
 def _edit_option_above_points(wb: Any) -> tuple[str, str]:
     ws = wb[OPTIONS]
-    row = find_row(ws, "B", "完成")
-    ws[f"C{row}"] = 12  # the item has 10 points
-    return "option-above-points", f"C{row}"
+    h = headers(ws)
+    row = find_row(ws, h["选项"], "完成")
+    ws[f"{h['分值']}{row}"] = 12  # the item has 10 points
+    return "option-above-points", f"{h['分值']}{row}"
 
 
 def _edit_steps_out_of_order(wb: Any) -> tuple[str, str]:
@@ -261,7 +270,7 @@ def test_reader_problems_are_located(tmp_path: Path) -> None:
     ws[f"{h['台阶']}{row5}"] = "85:20; 八十-15"
     ws[f"{h['台阶']}{row4}"] = "90:1"  # a target rule has no steps
     options = wb[OPTIONS]
-    options.append(["99", "完成", 1])
+    options.append(["99", None, "完成", 1])
     wb["设置"].append(["满 分 数", 100])
     wb.save(path)
     scheme, issues = read(path)
@@ -384,7 +393,7 @@ def test_blank_workbook_layout(tmp_path: Path) -> None:
     path = tmp_path / "blank.xlsx"
     write_blank(path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["说明", "设置", "指标", "选项", "单位", "部门", "时间节点", "否决项", "等次", "分组",
+    assert wb.sheetnames == ["说明", "设置", "指标", "选项", "目标", "单位", "部门", "时间节点", "否决项", "等次", "分组",
                              "假设", "扩展"]
     assert wb.active.title == "说明"
     ws = wb[INDICATORS]
@@ -400,7 +409,8 @@ def test_blank_workbook_layout(tmp_path: Path) -> None:
     dvs = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
     rule_dv = dvs[f"{h['规则类型']}2"]
     assert rule_dv.type == "list" and rule_dv.formula1 == (
-        '"choice 选项评分,direct 直接打分,target 目标值,steps 阶梯,linear 线性,compare 与基期比较,deduct 扣分,bonus 加分"')
+        '"choice 选项评分,direct 直接打分,target 目标值,steps 阶梯,linear 线性,compare 与基期比较,deduct 扣分,bonus 加分,'
+        'targets 多项目标,relative 相对评分"')
     assert dvs[f"{h['评价部门']}2"].formula1 == "部门!$B$2:$B$1000"  # the names column
     assert dvs[f"{h['允许合理缺项']}2"].formula1 == '"是,否"'
     assert dvs[f"{h['比较符']}2"].formula1 == '">=,>,<=,<"'
@@ -484,3 +494,195 @@ def test_departments_are_chosen_by_name_and_read_back_as_ids(tmp_path: Path) -> 
     assert back is not None and not errors(issues)
     assert back.indicators[0].department == "scjg"
     assert [i.department for i in back.indicators[1:]] == [i.department for i in scheme.indicators[1:]]
+
+
+# --- the new rule shapes (issue 14): 规则节点 rows, the 目标 sheet, 按单位目标, 相对方法 -----------------
+
+
+def shapes_workbook(tmp_path: Path) -> tuple[Path, Any]:
+    path = tmp_path / "shapes.xlsx"
+    write_excel(load(DATA / "shapes.yaml"), path)
+    return path, openpyxl.load_workbook(path)
+
+
+def node_row(ws: Any, indicator: str, node: str) -> int:
+    h = headers(ws)
+    return next(r for r in range(2, ws.max_row + 1)
+                if str(ws[f"A{r}"].value) == indicator and ws[f"{h['规则节点']}{r}"].value == node)
+
+
+def test_new_shapes_are_laid_out_for_people(tmp_path: Path) -> None:
+    _path, wb = shapes_workbook(tmp_path)
+    ws = wb[INDICATORS]
+    h = headers(ws)
+    rows = [r for r in range(2, ws.max_row + 1) if ws[f"A{r}"].value == "1"]
+    assert [ws[f"{h['规则节点']}{r}"].value for r in rows] == ["H1", "Q3", "Y"]
+    assert ws[f"{h['指标名称']}{rows[0]}"].value == "质量提升行动"
+    assert all(ws[f"{h['指标名称']}{r}"].value is None for r in rows[1:])  # the nodes' rows: rule columns only
+    r4, r6 = find_row(ws, "A", "4"), find_row(ws, "A", "6")
+    assert ws[f"{h['按单位目标']}{r4}"].value == "c:90; f:80"
+    assert [ws[f"{h[c]}{r6}"].value for c in ("规则类型", "相对方法", "方向", "步长", "最低分")] == [
+        "relative 相对评分", "rank 按名次赋分", "higher 越高越好", 1, 2]
+    targets = wb[TARGETS]
+    assert [c.value for c in targets[1]] == [c.label for c in TARGET_COLS]
+    assert [c.value for c in targets[4]] == ["3", None, "事故率", "<", 0.3, "‰", None, "c:0.5", None]
+    options = wb[OPTIONS]
+    assert [options[f"B{r}"].value for r in range(2, options.max_row + 1)] == ["H1"] * 2 + ["Q3"] * 3 + ["Y"] * 3
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists[f"{h['相对方法']}2"] == '"proportional 按比例折算,rank 按名次赋分,average 与平均水平比较"'
+    assert lists[f"{h['规则节点']}2"] == "时间节点!$A$2:$A$100"
+
+
+def _edit_unknown_node(wb: Any) -> list[tuple[str, str, str]]:
+    ws = wb[INDICATORS]
+    cell = f"{headers(ws)['规则节点']}{node_row(ws, '1', 'Q3')}"
+    ws[cell] = "Q2"
+    main = f"{headers(ws)['规则节点']}{node_row(ws, '1', 'H1')}"
+    options = wb[OPTIONS]
+    orphans = [("rule-bad-parameter", OPTIONS, f"B{r}") for r in range(2, options.max_row + 1)
+               if options[f"B{r}"].value == "Q3"]
+    missing = ("rule-missing-parameter", INDICATORS, f"{headers(ws)['规则类型']}{node_row(ws, '1', 'Q2')}")
+    return [("period-rules-mismatch", INDICATORS, cell), ("period-rules-mismatch", INDICATORS, main), missing,
+            *orphans]
+
+
+def _edit_target_of_a_target_rule(wb: Any) -> list[tuple[str, str, str]]:
+    ws = wb[TARGETS]
+    ws.append(["4", None, "完成率", ">=", 100])
+    return [("rule-bad-parameter", TARGETS, f"A{ws.max_row}")]
+
+
+def _edit_malformed_by_unit(wb: Any) -> list[tuple[str, str, str]]:
+    ws = wb[INDICATORS]
+    cell = f"{headers(ws)['按单位目标']}{find_row(ws, 'A', '4')}"
+    ws[cell] = "c90; f:80"
+    return [("rule-bad-parameter", INDICATORS, cell)]
+
+
+def _edit_unknown_unit(wb: Any) -> list[tuple[str, str, str]]:
+    ws = wb[TARGETS]
+    row = find_row(ws, "C", "事故率")
+    ws[f"H{row}"] = "丙区:0.5; zz:0.4"  # a unit named by its name is understood; zz is no unit
+    return [("unknown-unit", TARGETS, f"H{row}")]
+
+
+def _edit_text_in_a_node_row(wb: Any) -> list[tuple[str, str, str]]:
+    ws = wb[INDICATORS]
+    cell = f"{headers(ws)['指标名称']}{node_row(ws, '1', 'Y')}"
+    ws[cell] = "另一个名称"
+    return [("scheme-format", INDICATORS, cell)]
+
+
+def _edit_option_of_a_missing_node(wb: Any) -> list[tuple[str, str, str]]:
+    ws = wb[OPTIONS]
+    ws.append(["1", "Q2", "另一个选项", 1])
+    return [("rule-bad-parameter", OPTIONS, f"B{ws.max_row}")]
+
+
+def _edit_parameter_of_another_method(wb: Any) -> list[tuple[str, str, str]]:
+    ws = wb[INDICATORS]
+    cell = f"{headers(ws)['方向']}{find_row(ws, 'A', '5')}"  # proportional has no direction
+    ws[cell] = "higher 越高越好"
+    return [("rule-bad-parameter", INDICATORS, cell)]
+
+
+def _edit_missing_target_value(wb: Any) -> list[tuple[str, str, str]]:
+    ws = wb[TARGETS]
+    row = find_row(ws, "C", "抽查覆盖率")
+    ws[f"E{row}"] = None
+    return [("rule-missing-parameter", TARGETS, f"E{row}")]
+
+
+def _edit_node_on_a_later_row_only(wb: Any) -> list[tuple[str, str, str]]:
+    ws = wb[INDICATORS]
+    h = headers(ws)
+    ws.append({"A": "4", h["规则节点"]: "Y", h["规则类型"]: "direct 直接打分"})
+    return [("scheme-format", INDICATORS, f"{h['规则节点']}{ws.max_row}")]
+
+
+SHAPE_EDITS = {
+    "unknown-node": (_edit_unknown_node, "不在时间节点“Q2”考核"),
+    "target-of-a-target-rule": (_edit_target_of_a_target_rule, "不是“targets 多项目标”类指标"),
+    "malformed-by-unit": (_edit_malformed_by_unit, "“按单位目标”中的“c90”看不懂"),
+    "unknown-unit": (_edit_unknown_unit, "单位“zz”"),
+    "text-in-a-node-row": (_edit_text_in_a_node_row, "“指标名称”应留空"),
+    "option-of-a-missing-node": (_edit_option_of_a_missing_node, "没有时间节点“Q2”的规则"),
+    "parameter-of-another-method": (_edit_parameter_of_another_method, "相对方法“proportional 按比例折算”不使用“方向”"),
+    "missing-target-value": (_edit_missing_target_value, "规则缺少参数“目标值”"),
+    "node-on-a-later-row-only": (_edit_node_on_a_later_row_only, "第一行没有填写“规则节点”"),
+}
+
+
+@pytest.mark.parametrize("name", list(SHAPE_EDITS))
+def test_new_shape_errors_name_sheet_and_cell(name: str, tmp_path: Path) -> None:
+    edit, message = SHAPE_EDITS[name]
+    path, wb = shapes_workbook(tmp_path)
+    expected = edit(wb)
+    wb.save(path)
+    scheme, issues = read(path)
+    assert scheme is not None
+    assert sorted(where(issues)) == sorted(expected)
+    assert message in next(i.message for i in issues if (i.code, i.sheet, i.cell) == expected[0])
+    assert all(i.file == "shapes.xlsx" for i in issues)
+
+
+def test_by_unit_names_and_percent_cells_are_understood(tmp_path: Path) -> None:
+    path, wb = shapes_workbook(tmp_path)
+    ws = wb[INDICATORS]
+    cell = f"{headers(ws)['按单位目标']}{find_row(ws, 'A', '4')}"
+    ws[cell] = "丙区：90%；f:80"
+    wb.save(path)
+    back, issues, _locate = read_excel(path)
+    assert issues == []
+    assert back == load(DATA / "shapes.yaml")
+
+
+NODE_SHAPES = """
+format: qwb-scheme/1
+id: nodes-2025
+name: 各节点规则不同的方案
+year: 2025
+grades: [{name: 合格, min: 0}]
+units: [{id: a, name: 甲区}, {id: b, name: 乙区}]
+departments: [{id: d1, name: 甲局}]
+periods: [{id: H1, name: 半年}, {id: Y, name: 年终}]
+indicators:
+  - id: "1"
+    path: [一类]
+    title: 多项目标分节点
+    points: 4
+    department: d1
+    rules:
+      H1:
+        type: targets
+        targets:
+          - {field: 完成率, op: ">=", target: 50, unit: "%", by_unit: {b: 40}}
+          - {field: 投诉率, op: "<=", target: 2, unit: "‰"}
+      Y:
+        type: targets
+        targets:
+          - {field: 完成率, op: ">=", target: 100, unit: "%", score: 3, range: [0, 100]}
+          - {field: 投诉率, op: "<=", target: 1, unit: "‰", score: 1}
+  - id: "2"
+    path: [一类]
+    title: 半年按目标、年终按名次
+    points: 6
+    department: d1
+    rules:
+      H1: {type: target, op: ">=", target: 10, unit: 个, by_unit: {a: 12}}
+      Y: {type: relative, method: rank, better: lower, step: 2, unit: 个}
+"""
+
+
+def test_per_period_targets_and_relative_round_trip(tmp_path: Path) -> None:
+    source = tmp_path / "nodes.yaml"
+    source.write_text(NODE_SHAPES, encoding="utf-8")
+    scheme = load(source)
+    path = tmp_path / "nodes.xlsx"
+    write_excel(scheme, path)
+    back, issues, _locate = read_excel(path)
+    assert errors(issues) == [] and back == scheme
+    targets = openpyxl.load_workbook(path)[TARGETS]
+    assert [(targets[f"A{r}"].value, targets[f"B{r}"].value, targets[f"C{r}"].value)
+            for r in range(2, targets.max_row + 1)] == [
+        ("1", "H1", "完成率"), ("1", "H1", "投诉率"), ("1", "Y", "完成率"), ("1", "Y", "投诉率")]

@@ -150,11 +150,11 @@ def _check_period_rules(s: Scheme, ind: Indicator, at: str, problem) -> None:  #
     given = [p for p, _ in ind.rules]
     for p in asked:
         if p not in given:
-            problem(at, PeriodRulesMismatch, f"指标 {ind.id} 在时间节点“{p}”考核，但 rules 中没有该节点的规则", ind.id)
+            problem(at, PeriodRulesMismatch, f"指标 {ind.id} 在时间节点“{p}”考核，但没有该节点的评分规则", ind.id)
     for p in given:
         if p not in asked:
             problem(f"{at}.{p}", PeriodRulesMismatch,
-                    f"指标 {ind.id} 不在时间节点“{p}”考核（periods：{'、'.join(asked)}），rules 却写了该节点", ind.id)
+                    f"指标 {ind.id} 不在时间节点“{p}”考核（考核节点：{'、'.join(asked)}），却写了该节点的评分规则", ind.id)
     shapes = {p: tuple(f.name for f in r.input_fields(ind.points)) for p, r in ind.rules}
     if len(set(shapes.values())) > 1:
         listed = "；".join(f"{p}：{'、'.join(names)}" for p, names in shapes.items())

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from qwb.rules import NO, OPS, RULE_NAMES, RULE_TYPES, YES
+from qwb.rules import METHOD_NAMES, NO, OPS, RULE_NAMES, RULE_TYPES, YES
 
 CREATED = dt.datetime(2024, 1, 1)  # fixed, so the same scheme always gives the same bytes
 LIMIT = 1000  # rows prepared with dropdowns and prompts (more are allowed, without them)
@@ -16,6 +16,7 @@ LIMIT = 1000  # rows prepared with dropdowns and prompts (more are allowed, with
 GUIDE, SETTINGS, INDICATORS, OPTIONS = "说明", "设置", "指标", "选项"
 UNITS, DEPARTMENTS, PERIODS, VETOES = "单位", "部门", "时间节点", "否决项"
 GRADES, GROUPS, ASSUMPTIONS, EXTENSION = "等次", "分组", "假设", "扩展"
+TARGETS = "目标"
 
 LEVEL_DIGITS = "一二三四五六七八九十"
 MIN_LEVELS = 3
@@ -28,6 +29,7 @@ YESNO_VOCAB: Vocab = ((YES, YES), (NO, NO))
 OP_VOCAB: Vocab = tuple((o, o) for o in OPS)
 UNIT_VOCAB: Vocab = (("%", "%"), ("‰", "‰"))
 BETTER_VOCAB: Vocab = (("higher", "higher 越高越好"), ("lower", "lower 越低越好"))
+METHOD_VOCAB: Vocab = tuple((m, f"{m} {name}") for m, name in METHOD_NAMES.items())
 FROM_VOCAB: Vocab = (("item", "item 从本项扣"), ("total", "total 从总分扣"))
 AGGREGATE_VOCAB: Vocab = (
     ("mean", "mean 各节点得分取平均"),
@@ -42,6 +44,7 @@ ALIASES = {"≥": ">=", "≤": "<=", "＞": ">", "＜": "<", "大于等于": ">=
 DEPARTMENT_REF = f"={DEPARTMENTS}!$B$2:$B${LIMIT}"  # names: people choose 市场监管局, not scjg
 GRADE_REF = f"={GRADES}!$A$2:$A$100"
 INDICATOR_REF = f"={INDICATORS}!$A$2:$A${LIMIT}"
+PERIOD_REF = f"={PERIODS}!$A$2:$A$100"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ RULE_COLS = (
         "target 目标值", RULE_VOCAB),
     Col("rule.op", "比较符", 6, "vocab", "目标值、阶梯规则的比较方向：>= > <= <。阶梯只能用 >= 或 <=。", ">=", OP_VOCAB),
     Col("rule.target", "目标值", 7, "number", "目标值规则的门槛，按“单位”列的单位写数字：95% 写 95。", "95"),
+    Col("rule.by_unit", "按单位目标", 12, "units", "目标值规则：个别单位另定的目标（如市下达的任务），写成 单位编号:目标值，"
+        "多个用分号隔开；其余单位用“目标值”列。", "c:90; f:80"),
     Col("rule.unit", "单位", 5, "vocab", "填报数值的单位：% 或 ‰（填报时存为小数），或其他文字如 分、个；留空为普通数字。",
         "%", UNIT_VOCAB, closed=False),
     Col("rule.pass", "达标得分", 7, "number", "目标值规则达标的得分；留空为该项分值。", "2"),
@@ -103,7 +108,7 @@ RULE_COLS = (
     Col("rule.else", "否则得分", 7, "number", "阶梯规则一档都未达到时的得分；留空为 0。", "0"),
     Col("rule.zero_at", "零分点", 7, "number", "线性规则：得 0 分的数值（按单位写）。", "60"),
     Col("rule.full_at", "满分点", 7, "number", "线性规则：得满分的数值（按单位写），可小于零分点（越低越好）。", "90"),
-    Col("rule.better", "方向", 15, "vocab", "与基期比较：higher 越高越好，lower 越低越好。", "higher 越高越好", BETTER_VOCAB),
+    Col("rule.better", "方向", 15, "vocab", "与基期比较、按名次赋分、与平均水平比较：higher 越高越好，lower 越低越好。", "higher 越高越好", BETTER_VOCAB),
     Col("rule.scores.better", "好于基期得分", 7, "number", "与基期比较：本期好于基期的得分。", "2"),
     Col("rule.scores.same", "持平得分", 7, "number", "与基期比较：本期与基期持平的得分。", "1"),
     Col("rule.scores.worse", "差于基期得分", 7, "number", "与基期比较：本期差于基期的得分。", "0"),
@@ -113,7 +118,13 @@ RULE_COLS = (
         "item 从本项扣", FROM_VOCAB),
     Col("rule.levels", "加分档次", 16, "pairs", "加分规则：档次名称:每项加分，多档用分号隔开；档次名称即填报项。",
         "国家级:2; 省级:1"),
-    Col("rule.step", "步长", 5, "number", "直接打分规则：分数须是步长的整数倍，如 0.5；留空为不限。", "0.5"),
+    Col("rule.step", "步长", 5, "number", "直接打分规则：分数须是步长的整数倍，如 0.5，留空为不限；"
+        "按名次赋分：每后一名减多少分。", "0.5"),
+    Col("rule.method", "相对方法", 24, "vocab", "相对评分规则（与其他单位比较）的计分方法：proportional 按比例折算"
+        "（分值×本单位数值÷各单位最高值），rank 按名次赋分（第 1 名得满分，每后一名减“步长”分），"
+        "average 与平均水平比较（达到平均水平得满分，否则得“未达平均得分”）。", "rank 按名次赋分", METHOD_VOCAB),
+    Col("rule.min", "最低分", 6, "number", "按名次赋分：名次再靠后也至少得多少分；留空为 0。", "2"),
+    Col("rule.below", "未达平均得分", 7, "number", "与平均水平比较：未达到平均水平时的得分；留空为 0。", "1"),
     Col("rule.range", "取值范围", 9, "range", "数值填报项允许的范围，按“单位”列的单位写，如 0～100、≥0；"
         "留空为默认（% 和 ‰ 为 0～1000，其他为 ≥0），不限写“不限”。合格率等不超过 100% 的写 0～100。", "0～100"),
 )
@@ -122,13 +133,23 @@ RULE_COLS = (
 RULE_PARAMS: dict[str, tuple[str, ...]] = {
     "choice": (),
     "direct": ("step",),
-    "target": ("op", "target", "unit", "pass", "fail", "range"),
+    "target": ("op", "target", "by_unit", "unit", "pass", "fail", "range"),
     "steps": ("op", "unit", "steps", "else", "range"),
     "linear": ("zero_at", "full_at", "unit", "range"),
     "compare": ("better", "scores.better", "scores.same", "scores.worse", "unit", "range"),
     "deduct": ("per", "max", "from"),
     "bonus": ("levels",),
+    "targets": (),
+    "relative": ("method", "better", "step", "min", "below", "unit", "range"),
 }
+#: which of relative's parameter columns each method uses
+METHOD_PARAMS: dict[str, tuple[str, ...]] = {
+    "proportional": ("method", "unit", "range"),
+    "rank": ("method", "better", "step", "min", "unit", "range"),
+    "average": ("method", "better", "below", "unit", "range"),
+}
+#: the rule types whose list (options, targets) is on a sheet of its own
+LIST_SHEETS = {"choice": OPTIONS, "targets": TARGETS}
 
 INDICATOR_HEAD = (_id("id", "编号", 7, "指标编号，方案内唯一，不能含“|”和空格，如 20 或 2.1。", "20"),)
 INDICATOR_COLS = (
@@ -143,13 +164,27 @@ INDICATOR_COLS = (
     Col("na_allowed", "允许合理缺项", 8, "yesno", "原文允许“合理缺项”（不涉及则不计分）时选“是”。", "否", YESNO_VOCAB),
     Col("periods", "时间节点", 8, "ids", "该项在哪些时间节点填报（“时间节点”表的编号），多个用顿号隔开；留空为全部节点。", "H1、Y"),
 )
+NODE_COL = Col("node", "规则节点", 8, "id", "各时间节点评分规则不同时填写：第一行填第一个节点（如 H1）及其规则；"
+               "其余节点各加一行，编号相同，只填规则节点和规则列。规则相同时留空。", "H1", ref=PERIOD_REF)
 NOTE_COL = Col("note", "备注", 28, "text", "编制时的假设或说明。", "原文未写明比较基期，按上年计。")
 
 OPTION_COLS = (
     _id("indicator", "指标编号", 9, "该选项所属指标的编号（规则类型为“choice 选项评分”的指标）。", "1", ref=INDICATOR_REF),
+    _id("period", "时间节点", 8, "指标按时间节点分别设定规则时，该选项所属的节点编号；否则留空。", "Q3", ref=PERIOD_REF),
     Col("label", "选项", 30, "text", "填报人可选的一项，同一指标内不能重复；按显示顺序逐行填写。", "完成"),
     Col("score", "分值", 7, "number", "选中该项的得分，不超过指标分值。", "10"),
     Col("note", "说明", 40, "text", "对该选项的解释（可选）。", "按期完成全部任务"),
+)
+TARGET_COLS = (
+    _id("indicator", "指标编号", 9, "该目标所属指标的编号（规则类型为“targets 多项目标”的指标）。", "2", ref=INDICATOR_REF),
+    _id("period", "时间节点", 8, "指标按时间节点分别设定规则时，该目标所属的节点编号；否则留空。", "Y", ref=PERIOD_REF),
+    Col("field", "填报项", 20, "text", "该目标的填报项名称（填报人填写的数值），同一指标内不能重复。", "监督抽查合格率"),
+    Col("op", "比较符", 6, "vocab", "填报值与目标值的比较方向：>= > <= <；留空为 >=。", ">=", OP_VOCAB),
+    Col("target", "目标值", 7, "number", "目标值，按“单位”列的单位写数字：95% 写 95。", "95"),
+    Col("unit", "单位", 5, "vocab", "填报数值的单位：% 或 ‰，或其他文字如 个；留空为普通数字。", "%", UNIT_VOCAB, closed=False),
+    Col("score", "分值", 6, "number", "达到该目标的得分；各行都留空时，每达到一项得 指标分值÷目标个数。", "3"),
+    Col("by_unit", "按单位目标", 12, "units", "个别单位另定的目标，写成 单位编号:目标值，多个用分号隔开。", "c:0.5"),
+    Col("range", "取值范围", 9, "range", "填报值允许的范围，如 0～100、≥0；留空为默认。", "0～100"),
 )
 UNIT_COLS = (
     _id("id", "编号", 14, "被考核单位编号：英文字母、数字、- 和 _，用于文件名。", "liyang"),
@@ -187,6 +222,7 @@ SHEET_INTROS = {
     SETTINGS: "方案的基本信息，每行一项：A 列为项目，B 列填写，C 列为说明。",
     INDICATORS: "每行一项考核指标。规则参数只填所选规则类型用到的列（白色），灰色的列留空。",
     OPTIONS: "“choice 选项评分”类指标的选项，每行一个，按显示顺序排列。",
+    TARGETS: "“targets 多项目标”类指标的各项目标（一个分值下的几个数值目标），每行一个。",
     UNITS: "被考核单位（参加排名的市、区、县），每行一个。",
     DEPARTMENTS: "评价部门（牵头填报的部门），每行一个。",
     PERIODS: "时间节点（如半年、前三季度、年终），按时间先后每行一个；只有年终考核时可整表留空。",
@@ -209,7 +245,7 @@ def path_cols(depth: int, width: float = 12) -> tuple[Col, ...]:
 
 
 def indicator_cols(depth: int) -> tuple[Col, ...]:
-    return (*INDICATOR_HEAD, *path_cols(depth), *INDICATOR_COLS, *RULE_COLS, NOTE_COL)
+    return (*INDICATOR_HEAD, *path_cols(depth), *INDICATOR_COLS, NODE_COL, *RULE_COLS, NOTE_COL)
 
 
 def group_cols(depth: int) -> tuple[Col, ...]:

@@ -47,12 +47,11 @@ from qwb.scheme.excel_columns import (
     OPTIONS,
     PERIOD_COLS,
     PERIODS,
-    RULE_COLS,
-    RULE_PARAMS,
-    RULE_VOCAB,
     SETTINGS,
     SETTINGS_ROWS,
     SOURCE_PREFIX,
+    TARGET_COLS,
+    TARGETS,
     UNIT_COLS,
     UNITS,
     VETO_COLS,
@@ -60,8 +59,8 @@ from qwb.scheme.excel_columns import (
     Col,
     group_cols,
     indicator_cols,
-    shown,
 )
+from qwb.scheme.excel_rule_reader import RuleRows, id_of, node_of
 from qwb.scheme.model import KNOWN_KEYS, Builder, Locate, Scheme, key_name
 
 
@@ -99,7 +98,7 @@ def read_dict(path: Path) -> tuple[dict[str, Any] | None, _Reader | None, list[I
 
 
 
-class _Reader:
+class _Reader(RuleRows):
     def __init__(self, wb: Any, file: str):
         self.wb, self.file = wb, file
         self.issues: list[Issue] = []
@@ -107,6 +106,8 @@ class _Reader:
         self.ids: list[str] = []
         self.reported: set[tuple[str, str]] = set()
         self.labels: dict[str, str] = {}  # path -> the Chinese header of its column
+        self.unit_ids: dict[str, str] = {}  # a unit's name -> its id (按单位目标 may name units)
+        self.type_cells: dict[str, str] = {}
 
     # --- issues and locations ------------------------------------------------------
 
@@ -134,8 +135,10 @@ class _Reader:
 
     def label(self, path: str) -> str:
         """A parameter as the author knows it: its column header (目标值), not its YAML key (target)."""
-        if path.endswith(".rule.options"):
+        if re.search(r"\.rules?(\.[^.]+)?\.options$", path):
             return f"选项（在“{OPTIONS}”表中按指标编号逐行填写）"
+        if re.search(r"\.rules?(\.[^.]+)?\.targets$", path):
+            return f"目标（在“{TARGETS}”表中按指标编号逐行填写）"
         return self.labels.get(path) or key_name(path)
 
     def unreported(self, issues: list[Issue]) -> list[Issue]:
@@ -173,6 +176,9 @@ class _Reader:
         self.settings(d)
         d["grades"] = self.table("grades", GRADES, GRADE_COLS)
         d["units"] = self.table("units", UNITS, UNIT_COLS)
+        ids = {u.get("id") for u in d["units"]}
+        self.unit_ids = {u["name"]: u["id"] for u in d["units"] if u.get("name") and u.get("id")
+                         and u["name"] not in ids}
         d["departments"] = self.table("departments", DEPARTMENTS, DEPARTMENT_COLS)
         for key, sheet, cols in (("periods", PERIODS, PERIOD_COLS), ("vetoes", VETOES, VETO_COLS)):
             items = self.table(key, sheet, cols)
@@ -303,25 +309,23 @@ class _Reader:
     def indicators(self) -> list[dict[str, Any]]:
         cols = indicator_cols(depth_of(self.wb, INDICATORS))
         self.at("indicators", INDICATORS, "A2")
-        rows = self.rows(INDICATORS, cols, required=("id",))
-        options = self.options()
+        rows, extra = self.split_nodes(self.rows(INDICATORS, cols, required=("id",)))
+        options, targets = self.list_rows(OPTIONS, OPTION_COLS), self.list_rows(TARGETS, TARGET_COLS)
         out = []
         for i, cells in enumerate(rows):
-            self.ids.append(text_of(cells["id"].value).strip() if "id" in cells else "")
-            out.append(self.indicator(i, cells, cols))
-        self.attach_options(out, options)
+            self.ids.append(id_of(cells))
+            out.append(self.indicator(i, cells, cols, extra.get(i, [])))
+        self.attach(out, options, "choice", "options", OPTIONS, OPTION_COLS)
+        self.attach(out, targets, "targets", "targets", TARGETS, TARGET_COLS)
         return out
 
-    def indicator(self, i: int, cells: dict[str, Cell], cols: tuple[Col, ...]) -> dict[str, Any]:
+    def indicator(self, i: int, cells: dict[str, Cell], cols: tuple[Col, ...],
+                  extra: list[dict[str, Cell]]) -> dict[str, Any]:
         at = f"indicators[{i}]"
         self.at(at, INDICATORS, cells["_row"].ref)
         for col in cols:
-            if col.key in cells:
+            if col.key in cells and not col.rule_param:
                 self.at(f"{at}.{col.key}", INDICATORS, cells[col.key].ref, col.label)
-        if "rule.type" in cells:
-            self.at(f"{at}.rule", INDICATORS, cells["rule.type"].ref)
-        if "rule.scores.better" in cells:
-            self.at(f"{at}.rule.scores", INDICATORS, cells["rule.scores.better"].ref)
         self.at(f"{at}.path", INDICATORS, cells.get("path.0", cells["_row"]).ref)
         value = {c.key: self.parse(c, cells[c.key], INDICATORS) for c in cols if c.key in cells and not c.rule_param}
         d: dict[str, Any] = {"id": value.get("id") or "", "path": path_of(cells), "title": value.get("title") or ""}
@@ -336,72 +340,13 @@ class _Reader:
                 d[key] = value[key]
         if value.get("na_allowed") is True:
             d["na_allowed"] = True
-        rule = self.rule(cells, self.ids[i])
-        if rule is not None:
+        if node_of(cells):
+            d["rules"] = self.node_rules(i, cells, extra, cols)
+        elif (rule := self.rule(cells, f"{at}.rule", self.ids[i])) is not None:
             d["rule"] = rule
         if value.get("note"):
             d["note"] = value["note"]
         return d
-
-    def rule(self, cells: dict[str, Cell], ind_id: str) -> dict[str, Any] | None:
-        type_cell = cells.get("rule.type")
-        if type_cell is None or blank(type_cell.value):
-            return None
-        kind = vocab_key(RULE_VOCAB, type_cell.value)
-        rule: dict[str, Any] = {"type": kind}
-        used = RULE_PARAMS.get(kind, tuple(c.rule_param for c in RULE_COLS))
-        for col in RULE_COLS[1:]:
-            cell = cells.get(col.key)
-            if cell is None or blank(cell.value):
-                continue
-            if col.rule_param not in used:
-                self.problem(INDICATORS, cell.ref, RuleBadParameter,
-                             f"指标 {ind_id} 的规则类型“{shown(RULE_VOCAB, kind)}”不使用“{col.label}”，"
-                             f"请清空该格或改正规则类型", ind_id)
-                continue
-            value = self.parse(col, cell, INDICATORS, ind_id)
-            if col.rule_param.startswith("scores."):
-                rule.setdefault("scores", {})[col.rule_param.removeprefix("scores.")] = value
-            elif value is not None:
-                rule[col.rule_param] = value
-        return rule
-
-    def options(self) -> dict[str, list[tuple[str, dict[str, Any], dict[str, Cell]]]]:
-        by_id: dict[str, list[tuple[str, dict[str, Any], dict[str, Cell]]]] = {}
-        for cells in self.rows(OPTIONS, OPTION_COLS, required=("indicator", "label")):
-            parsed = {c.key: self.parse(c, cells[c.key], OPTIONS) for c in OPTION_COLS if c.key in cells}
-            option: dict[str, Any] = {"label": parsed.get("label") or ""}
-            if parsed.get("score") is not None:
-                option["score"] = parsed["score"]
-            if parsed.get("note"):
-                option["note"] = parsed["note"]
-            by_id.setdefault(parsed.get("indicator") or "", []).append((cells["_row"].ref, option, cells))
-        return by_id
-
-    option_labels = {c.key: c.label for c in OPTION_COLS}
-
-    def attach_options(self, indicators: list[dict[str, Any]], by_id: dict[str, Any]) -> None:
-        used: set[str] = set()
-        for i, d in enumerate(indicators):
-            rule = d.get("rule")
-            if not rule or rule.get("type") != "choice" or d["id"] not in by_id:
-                continue
-            used.add(d["id"])
-            rule["options"] = [option for _ref, option, _cells in by_id[d["id"]]]
-            self.at(f"indicators[{i}].rule.options", OPTIONS, by_id[d["id"]][0][0])
-            for j, (ref, _option, cells) in enumerate(by_id[d["id"]]):
-                self.at(f"indicators[{i}].rule.options[{j}]", OPTIONS, ref)
-                for key in ("label", "score", "note"):
-                    if key in cells:
-                        self.at(f"indicators[{i}].rule.options[{j}].{key}", OPTIONS, cells[key].ref,
-                                self.option_labels[key])
-        for ind_id, entries in by_id.items():
-            if ind_id in used:
-                continue
-            why = "不是“choice 选项评分”类指标" if ind_id in self.ids else "不在“指标”表中"
-            for ref, _option, cells in entries:
-                cell = cells["indicator"].ref if "indicator" in cells else ref
-                self.problem(OPTIONS, cell, RuleBadParameter, f"选项所属的指标编号“{ind_id}”{why}")
 
     # --- one cell ---------------------------------------------------------------------
 
@@ -431,11 +376,13 @@ class _Reader:
             return vocab_key(col.vocab, raw)
         if kind == "pairs":
             return self.pairs(col, cell, indicator)
+        if kind == "units":
+            return self.unit_pairs(col, cell, sheet, indicator)
         if kind == "range":
-            return self.range(col, cell, indicator)
+            return self.range(col, cell, sheet, indicator)
         return text_of(raw)
 
-    def range(self, col: Col, cell: Cell, indicator: str) -> list[Any] | None:
+    def range(self, col: Col, cell: Cell, sheet: str, indicator: str) -> list[Any] | None:
         """取值范围 "0～100" -> [0, 100]; "≥0" -> [0, None]; "≤100" -> [None, 100]; "不限" -> [None, None]."""
         text = unicodedata.normalize("NFKC", text_of(cell.value)).replace(" ", "")
         if text in ("不限", "无"):
@@ -447,7 +394,7 @@ class _Reader:
         both = re.match(r"^(-?[\d.]+)(?:～|~|至|到|-|—|,)(-?[\d.]+)$", text)
         if both and None not in (low := plain_number(both.group(1)), high := plain_number(both.group(2))):
             return [low, high]
-        self.problem(INDICATORS, cell.ref, RuleBadParameter,
+        self.problem(sheet, cell.ref, RuleBadParameter,
                      f"“{col.label}”中的“{cell.value}”看不懂，应写成 0～100、≥0 或 不限", indicator)
         return None
 

@@ -17,7 +17,7 @@ from xlsxwriter.utility import xl_col_to_name
 from qwb import xlsx
 from qwb.files import write_atomic
 from qwb.numtext import plain
-from qwb.rules import NO, RULE_NAMES, RULE_TYPES, YES
+from qwb.rules import METHOD_NAMES, NO, RULE_NAMES, RULE_TYPES, YES
 from qwb.scheme.excel_columns import (
     AGGREGATE_VOCAB,
     ASSUMPTION_COLS,
@@ -36,6 +36,10 @@ from qwb.scheme.excel_columns import (
     GUIDE,
     INDICATORS,
     LIMIT,
+    LIST_SHEETS,
+    METHOD_PARAMS,
+    METHOD_VOCAB,
+    NODE_COL,
     OPTION_COLS,
     OPTIONS,
     PERIOD_COLS,
@@ -47,6 +51,8 @@ from qwb.scheme.excel_columns import (
     SETTINGS_ROWS,
     SHEET_INTROS,
     SOURCE_PREFIX,
+    TARGET_COLS,
+    TARGETS,
     UNIT_COLS,
     UNITS,
     VETO_COLS,
@@ -95,8 +101,8 @@ class _Formats(xlsx.Formats):
 
 
 def _col_props(col: Col) -> dict[str, Any]:
-    props: dict[str, Any] = {"text_wrap": col.kind in ("text", "lines", "pairs", "ids", "vocab")}
-    if col.kind in ("id", "text", "lines", "pairs", "ids", "range"):
+    props: dict[str, Any] = {"text_wrap": col.kind in ("text", "lines", "pairs", "units", "ids", "vocab")}
+    if col.kind in ("id", "text", "lines", "pairs", "units", "ids", "range"):
         props["num_format"] = "@"
     if col.kind == "date":
         props["num_format"] = "yyyy-mm-dd"
@@ -119,7 +125,8 @@ class _Writer:
         guide = self.wb.add_worksheet(GUIDE)
         self.settings_sheet()
         self.indicator_sheet(indicators, depth)
-        self.table(OPTIONS, OPTION_COLS, _options(indicators))
+        self.table(OPTIONS, OPTION_COLS, _list_rows(indicators, "options"))
+        self.table(TARGETS, TARGET_COLS, _list_rows(indicators, "targets"))
         self.table(UNITS, UNIT_COLS, d.get("units", []))
         self.table(DEPARTMENTS, DEPARTMENT_COLS, d.get("departments", []))
         self.table(PERIODS, PERIOD_COLS, d.get("periods", []))
@@ -162,18 +169,19 @@ class _Writer:
     def indicator_sheet(self, indicators: list[dict[str, Any]], depth: int) -> None:
         cols = indicator_cols(depth)
         names = {x["id"]: x.get("name") or x["id"] for x in self.data.get("departments", [])}
-        rows = [_flat_indicator(i) | {"department": names.get(i.get("department"), i.get("department"))}
-                for i in indicators]
+        rows = [row for i in indicators for row in _indicator_rows(i, names)]
         ws = self.table(INDICATORS, cols, rows, paper=8)
         letter = {c.key: xl_col_to_name(i) for i, c in enumerate(cols)}
-        type_cell = f"${letter['rule.type']}2"
         grey = self.f.get(bg_color="#D9D9D9", font_color="#808080")
+        node_row = f'AND(${letter["node"]}2<>"",COUNTIF($A$1:$A1,$A2)>0)'  # a node's extra row: rule columns only
         for i, col in enumerate(cols):
             if col.rule_param and col.key != "rule.type":
-                users = [t for t, params in RULE_PARAMS.items() if col.rule_param in params]
-                found = ",".join(f'ISNUMBER(SEARCH("{w}",{type_cell}))' for t in users for w in (t, RULE_NAMES[t]))
+                unused = f'NOT({_used_formula(col.rule_param, letter)})'
                 ws.conditional_format(1, i, LIMIT - 1, i, {
-                    "type": "formula", "criteria": f'=AND({type_cell}<>"",NOT(OR({found})))', "format": grey})
+                    "type": "formula", "criteria": f'=AND(${letter["rule.type"]}2<>"",{unused})', "format": grey})
+            elif not col.rule_param and col.key not in ("id", "node"):
+                ws.conditional_format(1, i, LIMIT - 1, i, {"type": "formula", "criteria": f"={node_row}",
+                                                           "format": grey})
         ws.autofilter(0, 0, max(len(rows), 1), len(cols) - 1)
 
     # --- generic tables --------------------------------------------------------------
@@ -183,7 +191,7 @@ class _Writer:
         ws = self.wb.add_worksheet(name)
         for i, col in enumerate(cols):
             ws.set_column(i, i, col.width, self.f.column(col))
-            ws.write_string(0, i, col.label, self.f.header(rule=bool(col.rule_param)))
+            ws.write_string(0, i, col.label, self.f.header(rule=bool(col.rule_param) or col is NODE_COL))
             self.validate(ws, 1, i, LIMIT - 1, col)
         ws.set_row(0, 40 if name == INDICATORS else 22)
         for r, row in enumerate(rows, start=1):
@@ -243,7 +251,12 @@ GUIDE_LINES = (
     "3. 单元格有下拉列表的，请从列表中选择；选中单元格时会显示填写提示。",
     "4. 检查发现的问题会指出工作表和单元格（如“指标 H5”），按提示修改即可。",
     "5. 百分比门槛按“单位”列的单位写数字：单位为 %、目标 95% 时，目标值写 95。",
-    "6. 下表逐列说明各工作表的填写方法。",
+    "6. 各时间节点评分规则不同时，用“指标”表的“规则节点”列：第一行写第一个节点（如 H1）及其规则，",
+    "   其余节点各加一行，编号相同，只填规则节点和规则列；例：编号 1、规则节点 Q3、规则类型 choice 选项评分。",
+    "   这些节点的选项、目标写在“选项”“目标”表中，并在“时间节点”列写明节点。",
+    "7. 一个分值下有几个数值目标时，规则类型选 targets 多项目标，各目标在“目标”表中每行一个；",
+    "   例：指标编号 2、填报项 监督抽查合格率、比较符 >=、目标值 95、单位 %、分值 3。",
+    "8. 下表逐列说明各工作表的填写方法。",
 )
 
 
@@ -252,6 +265,7 @@ def _guide_sheets(depth: int, group_depth: int) -> list[tuple[str, tuple[Col, ..
         (SETTINGS, SETTINGS_ROWS),
         (INDICATORS, indicator_cols(depth)),
         (OPTIONS, OPTION_COLS),
+        (TARGETS, TARGET_COLS),
         (UNITS, UNIT_COLS),
         (DEPARTMENTS, DEPARTMENT_COLS),
         (PERIODS, PERIOD_COLS),
@@ -273,10 +287,33 @@ def _guide_text(col: Col) -> str:
 
 
 def _param_labels(rule_type: str) -> str:
-    if rule_type == "choice":
-        return "“选项”表"
+    if rule_type in LIST_SHEETS:
+        return f"“{LIST_SHEETS[rule_type]}”表"
     labels = {c.rule_param: c.label for c in RULE_COLS}
-    return "、".join(labels[p] for p in RULE_PARAMS[rule_type])
+    if rule_type != "relative":
+        return "、".join(labels[p] for p in RULE_PARAMS[rule_type])
+    return "；".join(f"{shown(METHOD_VOCAB, m)}：" + "、".join(labels[p] for p in params)
+                    for m, params in METHOD_PARAMS.items())
+
+
+def _is(cell: str, key: str, name: str) -> str:
+    """A formula: the cell holds the vocabulary word ``key`` (alone or followed by its name) or its name alone."""
+    return f'OR({cell}="{key}",{cell}="{name}",LEFT({cell},{len(key) + 1})="{key} ")'
+
+
+def _used_formula(param: str, letter: dict[str, str]) -> str:
+    """A formula: the row's rule type (and method, for relative) uses the parameter column ``param``."""
+    type_cell, method_cell = f"${letter['rule.type']}2", f"${letter['rule.method']}2"
+    found = [_is(type_cell, t, RULE_NAMES[t]) for t, params in RULE_PARAMS.items()
+             if param in params and t != "relative"]
+    methods = [m for m, params in METHOD_PARAMS.items() if param in params]
+    relative = _is(type_cell, "relative", RULE_NAMES["relative"])
+    if len(methods) == len(METHOD_PARAMS):
+        found.append(relative)
+    elif methods:
+        chosen = ",".join(_is(method_cell, m, METHOD_NAMES[m]) for m in methods)
+        found.append(f"AND({relative},OR({chosen}))")
+    return f"OR({','.join(found)})" if found else "FALSE"
 
 
 def _validation(col: Col) -> dict[str, Any]:
@@ -379,8 +416,33 @@ def _flat_group(g: dict[str, Any]) -> dict[str, Any]:
     return {**{f"path.{n}": p for n, p in enumerate(g["path"])}, "points": g["points"]}
 
 
-def _options(indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"indicator": ind["id"], **opt} for ind in indicators for opt in ind["rule"].get("options", [])]
+def _list_rows(indicators: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """The rows of 选项 (key "options") or 目标 ("targets"): each item of each rule, with its node when the
+    indicator has per-period rules."""
+    rows = []
+    for ind in indicators:
+        for node, rule in _node_rules(ind):
+            for item in rule.get(key, []):
+                rows.append({"indicator": ind["id"], "period": node or None, **_flat_target(item)})
+    return rows
+
+
+def _node_rules(d: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(node, rule) for each per-period rule, or ("", rule) for the indicator's one rule."""
+    return list(d["rules"].items()) if "rules" in d else [("", d["rule"])]
+
+
+def _flat_target(item: dict[str, Any]) -> dict[str, Any]:
+    out = dict(item)
+    if "by_unit" in item:
+        out["by_unit"] = _by_unit_text(item["by_unit"])
+    if "range" in item:
+        out["range"] = range_text(item["range"])
+    return out
+
+
+def _by_unit_text(by_unit: dict[str, Any]) -> str:
+    return "; ".join(f"{unit}:{_number_text(value)}" for unit, value in by_unit.items())
 
 
 def _join_lines(items: list[str]) -> str:
@@ -389,36 +451,46 @@ def _join_lines(items: list[str]) -> str:
     return text + "\n" if len(items) == 1 and re.search(r"[;；]", text) else text
 
 
-def _flat_indicator(d: dict[str, Any]) -> dict[str, Any]:
-    cells: dict[str, Any] = {k: d.get(k) for k in ("id", "title", "content", "points", "department", "note")}
+def _indicator_rows(d: dict[str, Any], department_names: dict[str, str]) -> list[dict[str, Any]]:
+    """The indicator's row, then one row per further node of per-period rules (编号, 规则节点, rule columns)."""
+    cells: dict[str, Any] = {k: d.get(k) for k in ("id", "title", "content", "points", "note")}
+    cells["department"] = department_names.get(d.get("department"), d.get("department"))
     cells.update({f"path.{n}": p for n, p in enumerate(d.get("path", []))})
     cells["points_stated"] = YES if d.get("points_stated") is False else NO
     cells["na_allowed"] = YES if d.get("na_allowed") else NO
     cells["cooperating"] = "、".join(d.get("cooperating", []))
     cells["evidence"] = _join_lines(d.get("evidence", []))
     cells["periods"] = "、".join(d["periods"]) if "periods" in d else None
-    cells.update(_flat_rule(d["rule"]))
-    return cells
+    (node, rule), *more = _node_rules(d)
+    rows = [cells | {"node": node or None} | _flat_rule(rule)]
+    return rows + [{"id": d["id"], "node": n, **_flat_rule(r)} for n, r in more]
 
 
 def _flat_rule(rule: dict[str, Any]) -> dict[str, Any]:
     known = {c.key for c in RULE_COLS}
     cells: dict[str, Any] = {"rule.type": shown(RULE_VOCAB, rule["type"])}
     for key, value in rule.items():
-        if key in ("type", "options"):
+        if key in ("type", "options", "targets"):
             continue
         if key == "scores":
             cells.update({f"rule.scores.{k}": v for k, v in value.items()})
             continue
         if f"rule.{key}" not in known:
             raise ValueError(f"规则参数 {key} 在 Excel 形式中没有对应的列")
-        if key == "steps":
-            value = "; ".join(f"{_number_text(s['at'])}:{_number_text(s['score'])}" for s in value)
-        elif key == "levels":
-            value = "; ".join(f"{lv['field']}:{_number_text(lv['per'])}" for lv in value)
-        elif key in ("better", "from"):
-            value = shown(BETTER_VOCAB if key == "better" else FROM_VOCAB, value)
-        elif key == "range":
-            value = range_text(value)
-        cells[f"rule.{key}"] = value
+        cells[f"rule.{key}"] = _param_text(key, value)
     return cells
+
+
+def _param_text(key: str, value: Any) -> Any:
+    """A rule parameter as its cell shows it."""
+    if key == "steps":
+        return "; ".join(f"{_number_text(s['at'])}:{_number_text(s['score'])}" for s in value)
+    if key == "levels":
+        return "; ".join(f"{lv['field']}:{_number_text(lv['per'])}" for lv in value)
+    if key == "by_unit":
+        return _by_unit_text(value)
+    if key in ("better", "from", "method"):
+        return shown({"better": BETTER_VOCAB, "from": FROM_VOCAB, "method": METHOD_VOCAB}[key], value)
+    if key == "range":
+        return range_text(value)
+    return value
