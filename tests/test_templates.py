@@ -256,7 +256,7 @@ def test_an_empty_unit_template_shows_no_grade(tmp_path: Path) -> None:
     scheme = load(_bundled("tieling"))
     (path,) = write_templates(scheme, "unit", tmp_path / "t")
     first = entry_rows(scheme, assignees(scheme, "unit")[0])[0]
-    lowest = min(first.item.rule.options, key=lambda o: o.score)  # type: ignore[union-attr]
+    lowest = min(first.item.rule_in(first.period.id).options, key=lambda o: o.score)  # type: ignore[union-attr]
     fill(path, tmp_path / "one.xlsx", {first.key: lowest.label})
     empty, answered = soffice.convert_many([path, tmp_path / "one.xlsx"], "xlsx", tmp_path / "lo")
     totals = {}
