@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install lint bench clean
+.PHONY: demo test install lint bench offline-check console-picture measure-read clean
 
 $(BIN)/qwb: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,18 @@ lint: install
 
 bench: install
 	$(BIN)/python -m qwb.bench
+
+# build a bundle for this machine, install it into a fresh venv with no index and run qwb demo (needs PyPI once)
+offline-check: install
+	$(BIN)/python -m pytest -q -m slow tests/test_bundle.py
+
+# docs/images/console.png: the console workbook rendered by LibreOffice
+console-picture: install
+	PYTHONPATH=. $(BIN)/python -m tests.render_console
+
+# python-calamine against pandas.read_excel (calamine, openpyxl) on 30 demo returns
+measure-read: install
+	PYTHONPATH=. $(BIN)/python -m tests.measure_read
 
 clean:
 	rm -rf $(VENV) demo build dist *.egg-info

@@ -1,25 +1,28 @@
 Attribute VB_Name = "qwb_macros"
-' qwb console macros. Import into qwb_console.xlsm with the VBA editor
-' (Alt+F11, File > Import File...). They need the xlwings add-in
-' ("xlwings addin install") and a Python with qwb installed, set as the
-' add-in's Interpreter. Each macro reads its settings from the sheet of
-' settings in the workbook and does the work in Python (qwb.console);
-' progress shows in the status bar, the outcome in the status cell.
-' Assign them to buttons: right-click a shape > Assign Macro.
+' qwb console macros: each reads the settings on the console sheet and does the work in Python
+' (module qwb.console) through the xlwings add-in's RunPython. Progress shows in the status bar,
+' the outcome in the status cell. They need the xlwings add-in (xlwings addin install) and the
+' Interpreter of a Python with qwb installed (install.bat of the offline bundle sets both).
 Option Explicit
 
-' Consolidate the returns folder into the ranking workbook
-' (the same as the add-in's "Run main" button).
-Sub QWB_Consolidate()
-    RunPython "import qwb.console; qwb.console.consolidate_button()"
+' xlwings' Run main: runs main() of the .py file named like this workbook (qwb_console.py: consolidate).
+Sub SampleCall()
+    Dim mymodule As String
+    mymodule = Left(ThisWorkbook.Name, (InStrRev(ThisWorkbook.Name, ".", -1, vbTextCompare) - 1))
+    RunPython "import " & mymodule & ";" & mymodule & ".main()"
 End Sub
 
-' Generate the fill-in templates (by department or by assessed unit).
+' Button: generate the fill-in templates (by department or by assessed unit).
 Sub QWB_Templates()
     RunPython "import qwb.console; qwb.console.templates_button()"
 End Sub
 
-' Check one returned workbook before it is sent.
+' Button: check one returned workbook before it is sent.
 Sub QWB_CheckReturn()
     RunPython "import qwb.console; qwb.console.check_button()"
+End Sub
+
+' Button: consolidate the returns folder into the ranking workbook.
+Sub QWB_Consolidate()
+    RunPython "import qwb.console; qwb.console.consolidate_button()"
 End Sub

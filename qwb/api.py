@@ -5,7 +5,8 @@
 >>> a.ranking[["name", "total", "grade", "rank"]]      # one row per assessed unit
 >>> a.scores.query("status == 'invalid'")              # every entry, long form, with where it came from
 >>> a.issues.groupby("code").size()
->>> a.write_report("排名.xlsx")
+>>> a.matrix                                         # 指标得分: units (by rank) x indicators
+>>> a.write_report("排名.xlsx", json_path="汇总.json")  # the same files as qwb consolidate
 
 The numbers are the consolidation's own (the same as the ranking workbook and the JSON summary); pandas only
 presents them. Scores are floats here; the exact Decimal values are on ``a.consolidation``.
@@ -39,8 +40,10 @@ def assess(scheme: Scheme | str | Path, returns_dir: str | Path, *, as_of: str |
         if path is None:
             raise FileNotFoundError(f"找不到方案：{scheme}")
         scheme = load(path)
-    c = consolidate(scheme, Path(returns_dir), as_of=as_of, adjust=Path(adjust) if adjust else None,
-                    workers=workers)
+    if not Path(returns_dir).is_dir():
+        raise FileNotFoundError(f"找不到退回文件夹：{returns_dir}")
+    c = consolidate(scheme, Path(returns_dir), as_of=_period_id(scheme, as_of),
+                    adjust=Path(adjust) if adjust else None, workers=workers)
     if previous is not None:
         c.previous = read_previous(Path(previous))
     return Assessment(c)
@@ -54,10 +57,27 @@ class Assessment:
         """The JSON summary as a dict (what ``--json`` writes)."""
         return self.consolidation.summary()
 
-    def write_report(self, path: str | Path) -> None:
+    def write_report(self, path: str | Path, json_path: str | Path | None = None) -> None:
+        """Write the ranking workbook (and the JSON summary) as ``qwb consolidate --out --json`` does."""
+        from qwb.files import write_atomic
         from qwb.report import write_report
+        from qwb.summary import dumps
 
         write_report(self.consolidation, Path(path))
+        if json_path is not None:
+            write_atomic(Path(json_path), dumps(self.summary()))
+
+    @property
+    def matrix(self) -> Any:
+        """指标得分: each unit's item scores (before scaling to the category), units as rows by rank (named by
+        id), indicators as columns in scheme order; NaN where an item is not due or does not apply."""
+        import pandas as pd
+
+        c = self.consolidation
+        data = {u.id: {i: float(s.score) for i, s in u.items.items() if s.due and not s.na} for u in c.result.units}
+        frame = pd.DataFrame.from_dict(data, orient="index", dtype="float64")
+        order = [i.id for i in c.scheme.indicators if i.id in frame.columns]
+        return frame.reindex(index=list(data), columns=order)
 
     @property
     def ranking(self) -> Any:
@@ -108,6 +128,17 @@ class Assessment:
 
         return pd.DataFrame([i.to_json() for i in self.consolidation.issues],
                             columns=["severity", "code", "file", "sheet", "cell", "unit", "indicator", "message"])
+
+
+def _period_id(scheme: Scheme, as_of: str | None) -> str | None:
+    """The period id of ``as_of`` given by id or by name (H1 or 半年), as ``qwb consolidate --as-of`` takes it."""
+    if as_of is None:
+        return None
+    for period in scheme.periods:
+        if str(as_of).strip() in (period.id, period.name):
+            return period.id
+    known = "、".join(f"{p.id}（{p.name}）" for p in scheme.periods)
+    raise ValueError(f"方案中没有时间节点“{as_of}”，可选：{known}")
 
 
 def _period_score(item: Any, period: str) -> float | None:

@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_console(sub)
 
+    from qwb.bundle import add_commands as add_bundle  # qwb bundle: the offline install for Windows
+
+    add_bundle(sub)
+
     from qwb.serve import add_commands as add_serve  # qwb serve: QWB_* functions through xlwings Server
 
     add_serve(sub)

@@ -1,9 +1,11 @@
 """The console workbook (qwb_console.xlsm): settings in a 控制台 sheet, the work done here in Python.
 
-Excel calls in through xlwings: the add-in's "Run main" button runs ``main()``
-of ``qwb_console.py`` beside the workbook (which is this module's ``main``),
-and the macros in ``macros/qwb_macros.bas`` call ``consolidate_button``,
-``templates_button`` and ``check_button`` with ``RunPython``. Each reads its
+Excel calls in through xlwings: the three buttons on the 控制台 sheet run the
+macros ``QWB_Templates``, ``QWB_CheckReturn`` and ``QWB_Consolidate`` of the
+workbook's own VBA project (:mod:`qwb.vba`), which call ``templates_button``,
+``check_button`` and ``consolidate_button`` with ``RunPython``; the add-in's
+"Run main" runs ``main()`` of ``qwb_console.py`` beside the workbook (this
+module's ``main``). Each reads its
 settings from the caller workbook (``xw.Book.caller()``), does the work with
 the same functions the command line uses, shows progress in Excel's status bar
 and writes the outcome into the sheet's 运行状态 cell.
@@ -25,10 +27,11 @@ from qwb.issues import SEVERITY_NAMES, SEVERITY_SYMBOLS
 
 SHEET = "控制台"
 SCHEME, RETURNS, OUT, JSON, AS_OF = "方案文件", "退回文件夹", "输出文件", "汇总 JSON", "截至时间节点"
+ADJUST, PREVIOUS = "核查调整文件", "上年汇总"
 TEMPLATES, BY, CHECK = "模板文件夹", "模板方式", "待检查文件"
-STATUS = "运行状态"
+STATUS, RESULT = "运行状态", "结果文件"
 BY_CHOICES = {"按部门": "department", "按单位": "unit", "department": "department", "unit": "unit"}
-FIRST_ROW = 4  # settings start here, labels in column A and values in column B
+FIRST_ROW = 5  # settings start here, labels in column A and values in column B
 
 #: (label, example value written by the build, note) in sheet order
 SETTINGS: tuple[tuple[str, str, str], ...] = (
@@ -37,11 +40,14 @@ SETTINGS: tuple[tuple[str, str, str], ...] = (
     (OUT, "", "汇总排名工作簿（.xlsx）；空白时写到退回文件夹旁的“汇总排名.xlsx”；已存在的会被覆盖"),
     (JSON, "", "可选：同时写出汇总 JSON 的文件路径"),
     (AS_OF, "", "可选：期中汇总时填时间节点（如 半年）；空白时为退回文件中填了值的最晚节点"),
+    (ADJUST, "", "可选：质强办核查调整工作簿（.xlsx，用 qwb adjustments 生成空白表）"),
+    (PREVIOUS, "", "可选：上年的汇总 JSON，排名中加上年名次和名次升降"),
     (TEMPLATES, "", "生成填报模板时写入的文件夹"),
     (BY, "按部门", "按部门：每个部门一份；按单位：每个被考核单位一份自评表"),
     (CHECK, "", "报送前检查的一份填报文件"),
 )
 STATUS_ROW = FIRST_ROW + len(SETTINGS) + 1
+RESULT_ROW = STATUS_ROW + 1  # a link to the file the last run wrote
 
 Progress = Callable[[int, int, str], None]
 SEVERITY_MARKS = {k: f"{SEVERITY_SYMBOLS[k]} {name}" for k, name in SEVERITY_NAMES.items()}
@@ -58,6 +64,7 @@ class Outcome:
     message: str
     files: list[Path]
     ok: bool = True
+    link: Path | None = None  # what the 结果文件 cell links to: the ranking workbook, the templates' folder
 
 
 # --- settings -------------------------------------------------------------------------
@@ -80,7 +87,7 @@ def read_settings(book: Any) -> dict[str, Any]:
         sheet = book.sheets[SHEET]
     except Exception as exc:
         raise ConsoleError(f"工作簿中没有“{SHEET}”工作表") from exc
-    rows = sheet.range((1, 1), (STATUS_ROW + 20, 2)).value
+    rows = sheet.range((1, 1), (RESULT_ROW + 20, 2)).value
     return settings_from_rows(rows)
 
 
@@ -125,6 +132,7 @@ def run_from_settings(settings: Mapping[str, Any], progress: Progress | None = N
                       base: Path | None = None) -> Outcome:
     """Consolidate as the 控制台 settings say: read the returns, score, write the ranking workbook (and JSON)."""
     from qwb.files import OutputError
+    from qwb.history import PreviousError
     from qwb.numtext import plain
     from qwb.pipeline import run_consolidation
 
@@ -139,9 +147,14 @@ def run_from_settings(settings: Mapping[str, Any], progress: Progress | None = N
         raise ConsoleError(f"“{OUT}”应为 .xlsx 文件，现为：{out.name}")
     json_out = _path(settings, JSON, base)
     as_of = _as_of(scheme, _text(settings, AS_OF))
+    adjust, previous = _path(settings, ADJUST, base), _path(settings, PREVIOUS, base)
+    for label, path in ((ADJUST, adjust), (PREVIOUS, previous)):
+        if path is not None and not path.is_file():
+            raise ConsoleError(f"找不到“{label}”：{path}")
     try:
-        c = run_consolidation(scheme, folder, out, json_out, progress, as_of=as_of)
-    except OutputError as exc:
+        c = run_consolidation(scheme, folder, out, json_out, progress, as_of=as_of, adjust=adjust,
+                              previous=previous)
+    except (OutputError, PreviousError) as exc:
         raise ConsoleError(str(exc)) from exc
     n_err = len(c.errors)
     first = c.result.units[0] if c.result.units else None
@@ -153,7 +166,7 @@ def run_from_settings(settings: Mapping[str, Any], progress: Progress | None = N
     if first is not None:
         parts.append(f"第一名 {first.name}（{plain(first.total)} 分）")
     files = [out] + ([json_out] if json_out is not None else [])
-    return Outcome("；".join(parts) + f"。排名工作簿：{out}", files)
+    return Outcome("；".join(parts) + f"。排名工作簿：{out}", files, link=out)
 
 
 def _as_of(scheme: Any, text: str) -> str | None:
@@ -178,7 +191,8 @@ def templates_from_settings(settings: Mapping[str, Any], base: Path | None = Non
     if kind is None:
         raise ConsoleError(f"“{BY}”应为 按部门 或 按单位，现为“{_text(settings, BY)}”")
     paths = write_templates(scheme, kind, folder)
-    return Outcome(f"已生成 {len(paths)} 个{'部门填报' if kind == 'department' else '单位自评'}模板，位于 {folder}", paths)
+    return Outcome(f"已生成 {len(paths)} 个{'部门填报' if kind == 'department' else '单位自评'}模板，位于 {folder}", paths,
+                   link=folder)
 
 
 def check_from_settings(settings: Mapping[str, Any], base: Path | None = None) -> Outcome:
@@ -241,8 +255,18 @@ def run_in_book(book: Any, work: Callable[[dict[str, Any], StatusBar, Path | Non
     finally:
         bar.show(False)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    book.sheets[SHEET].range((STATUS_ROW, 2)).value = f"{'✓' if outcome.ok else '✗'} {stamp} {outcome.message}"
+    sheet = book.sheets[SHEET]
+    sheet.range((STATUS_ROW, 2)).value = f"{'✓' if outcome.ok else '✗'} {stamp} {outcome.message}"
+    sheet.range((RESULT_ROW, 2)).value = result_link(outcome)
     return outcome
+
+
+def result_link(outcome: Outcome) -> str:
+    """The 结果文件 cell: a HYPERLINK formula to what the run wrote (empty when it wrote nothing)."""
+    if not outcome.ok or outcome.link is None or not outcome.link.exists():
+        return ""
+    target = str(outcome.link)
+    return f'=HYPERLINK("{target}","打开 {outcome.link.name}")' if '"' not in target else target
 
 
 def consolidate_book(book: Any) -> Outcome:

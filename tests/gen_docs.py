@@ -73,6 +73,8 @@ def _default(action: argparse.Action) -> str:
     default = action.default
     if action.required or not _takes_value(action) or default in (None, "", argparse.SUPPRESS):
         return ""
+    if isinstance(default, list | tuple):
+        return " ".join(f"`{d}`" for d in default)
     return f"`{default}`"
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import qwb
+from qwb.cli import main
 from qwb.fill import fill
-from qwb.scheme import load
+from qwb.scheme import bundled, load
 from qwb.simulate import simulate
 from qwb.templates import write_templates
 
@@ -66,3 +69,66 @@ def test_a_bundled_scheme_by_name_and_an_unknown_one(tmp_path: Path) -> None:
     assert qwb.assess("changzhou", tmp_path / "r").ranking.shape[0] == 6
     with pytest.raises(FileNotFoundError, match="找不到方案"):
         qwb.assess("nosuch", tmp_path / "r")
+
+
+# --- the five bundled schemes: the DataFrames agree with what `qwb demo` (the command line) wrote ----------------
+
+SCHEMES = [p.stem.split("-")[0] for p in bundled()]
+
+
+@pytest.fixture(scope="module")
+def demos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """``qwb demo`` for every bundled scheme: its returns folder and the JSON summary the command line wrote."""
+    out = {}
+    for name in SCHEMES:
+        folder = tmp_path_factory.mktemp(name)
+        assert main(["demo", "--scheme", name, "--out", str(folder)]) == 0
+        out[name] = (folder, json.loads((folder / "汇总.json").read_text(encoding="utf-8")))
+    return out
+
+
+def test_the_five_bundled_schemes_are_tested() -> None:
+    assert sorted(SCHEMES) == ["changzhou", "tieling", "xianning", "yangjiang", "yongzhou"]
+
+
+@pytest.mark.parametrize("name", SCHEMES)
+def test_dataframes_agree_with_the_command_line_summary(demos: dict[str, Any], name: str) -> None:
+    folder, cli = demos[name]
+    a = qwb.assess(name, folder / "退回", workers=1)
+    assert a.summary() == cli
+    units = cli["units"]
+    ranking = a.ranking
+    assert list(ranking.index) == [u["id"] for u in units]
+    for unit in units:
+        row = ranking.loc[unit["id"]]
+        assert (row["name"], row["total"], row["grade"], row["rank"]) == (
+            unit["name"], unit["total"], unit["grade"], unit["rank"])
+        assert {k: row[k] for k in unit["categories"]} == unit["categories"]
+    expected = {(u["id"], item, period): score for u in units for item, s in u["items"].items()
+                for period, score in s["periods"].items()}
+    scored = a.scores.drop_duplicates(["unit", "indicator", "period"])
+    got = {(r.unit, r.indicator, r.period): None if math.isnan(r.score) else r.score
+           for r in scored.itertuples() if (r.unit, r.indicator, r.period) in expected}
+    assert got == expected
+    assert a.issues.fillna("").to_dict("records") == [{k: i.get(k) or "" for k in a.issues.columns}
+                                                       for i in cli["issues"]]
+    matrix = a.matrix
+    assert list(matrix.index) == [u["id"] for u in units]
+    for unit in units:
+        row = matrix.loc[unit["id"]]
+        assert {k: v for k, v in row.items() if not math.isnan(v)} == {k: s["score"] for k, s in unit["items"].items()
+                                                                         if not s.get("na")}
+
+
+def test_write_report_and_as_of_by_name_like_the_command_line(demos: dict[str, Any], tmp_path: Path) -> None:
+    folder, _ = demos["tieling"]
+    a = qwb.assess("tieling", folder / "退回", as_of="半年", previous=folder / "汇总.json")
+    a.write_report(tmp_path / "排名.xlsx", json_path=tmp_path / "汇总.json")
+    assert main(["consolidate", str(bundled("tieling")[0]), str(folder / "退回"), "--out", str(tmp_path / "c.xlsx"),
+                 "--json", str(tmp_path / "c.json"), "--as-of", "H1", "--previous", str(folder / "汇总.json")]) == 0
+    assert (tmp_path / "汇总.json").read_bytes() == (tmp_path / "c.json").read_bytes()
+    assert a.summary()["as_of"] == "H1"
+    with pytest.raises(ValueError, match="没有时间节点"):
+        qwb.assess("tieling", folder / "退回", as_of="第五季度")
+    with pytest.raises(FileNotFoundError, match="找不到退回文件夹"):
+        qwb.assess("tieling", tmp_path / "无")

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from filling import fill, header_map, need_soffice
+from xlsxwriter.utility import xl_col_to_name
 
 from qwb import soffice
 from qwb.consolidate import consolidate
@@ -21,8 +22,11 @@ from qwb.issues import REGISTRY, DuplicateKey, DuplicateSameValue
 from qwb.scheme import bundled, load
 from qwb.simulate import simulate
 from qwb.templates import write_templates
+from qwb.templates.writer import COL
 
 DATA = Path(__file__).parent / "data"
+#: the 填报值 column's letter in the templates
+VALUE_COLUMN = xl_col_to_name(COL["填报值"])
 MINI = DATA / "mini.yaml"
 SCHEMES = [MINI, *bundled()]
 
@@ -123,7 +127,7 @@ def test_every_value_problem_is_located(tmp_path: Path) -> None:
                             ("off-step", "west", "2"), ("formula-in-value", "north", "4"),
                             ("missing-value", "north", "5")]:
         issue = found[(code, unit, ind)]
-        assert issue.file.endswith(".xlsx") and issue.sheet == "填报" and issue.cell.startswith("K"), issue
+        assert issue.file.endswith(".xlsx") and issue.sheet == "填报" and issue.cell.startswith(VALUE_COLUMN), issue
         assert issue.message == REGISTRY[code].text(**issue.extra, unit=unit, indicator=ind)
         assert issue.extra["label"].startswith(scheme.unit_name(unit))
     east = c.result.unit("east")

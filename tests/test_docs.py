@@ -103,7 +103,7 @@ def test_scheme_format_examples_are_valid() -> None:
     import yaml
 
     from qwb.issues import errors
-    from qwb.rules import parse_rule
+    from qwb.rules import RULE_TYPES, parse_rule
     from qwb.scheme.check import check
     from qwb.scheme.model import Builder
 
@@ -116,7 +116,8 @@ def test_scheme_format_examples_are_valid() -> None:
         assert scheme is not None and not errors(builder.issues + check(scheme, builder.issues, "doc"))
     rules = [b["rule"] for b in blocks if isinstance(b, dict) and "rule" in b]
     rules += [b[0]["rule"] for b in blocks if isinstance(b, list) and b and isinstance(b[0], dict) and "rule" in b[0]]
-    assert {r["type"] for r in rules} == {"choice", "direct", "target", "steps", "linear", "compare", "deduct", "bonus"}
+    rules += [r for b in blocks if isinstance(b, dict) and isinstance(b.get("rules"), dict) for r in b["rules"].values()]
+    assert {r["type"] for r in rules} == set(RULE_TYPES)
     for raw in rules:
         problems: list[tuple[str, str, str]] = []
         assert parse_rule(raw, lambda *p: problems.append(p)) is not None and not problems, (raw, problems)

@@ -41,7 +41,8 @@ def test_feedback_marks_problems_and_round_trips(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(scjg)
     assert wb.sheetnames[0] == SHEET and wb.active.title == SHEET
     ws = wb["填报"]
-    cells = {ws.cell(r, 15).value: ws.cell(r, 11) for r in range(6, ws.max_row + 1)}
+    header = {ws.cell(5, c).value: c for c in range(1, ws.max_column + 1)}
+    cells = {ws.cell(r, header["编码"]).value: ws.cell(r, header["填报值"]) for r in range(6, ws.max_row + 1)}
     bad = cells["east|4|Y|数值"]
     assert bad.value == "约九成" and bad.fill.fgColor.rgb.endswith("FFC7CE") and "不是数字" in bad.comment.text
     blank = cells["west|5|Y|数值"]

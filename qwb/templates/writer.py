@@ -10,7 +10,8 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from qwb.keys import key_text
 from qwb.numtext import plain
-from qwb.rules import NA_FIELD, YES, InputField
+from qwb.rules import NA_FIELD, OP_WORDS, VALUE, YES, InputField, TargetRule, TargetsRule, UnitTargetRule
+from qwb.rules.more import target_of
 from qwb.scheme.model import Indicator, Scheme, Veto
 from qwb.templates.formulas import (
     RELATIVE_LATER,
@@ -51,7 +52,7 @@ HEADER_ROW = 4  # 0-based: the entry table's header row (row 5 in Excel)
 #: the entry table's columns: (header, width); 编码 填报项 填报值 得分 are the contract's
 COLUMNS = [
     ("序号", 5), ("被考核单位", 10), ("类别", 12), ("指标编号", 7), ("指标名称", 18), ("考核要点", 42),
-    ("分值", 6), ("时间节点", 8), (FIELD_HEADER, 10), ("计量单位", 7), (VALUE_HEADER, 13), (SCORE_HEADER, 8),
+    ("分值", 6), ("时间节点", 8), (FIELD_HEADER, 10), ("计量单位", 7), ("目标", 8), (VALUE_HEADER, 13), (SCORE_HEADER, 8),
     ("说明/依据", 24), ("印证材料", 20), (KEY_HEADER, 24),
 ]
 COL = {name: i for i, (name, _w) in enumerate(COLUMNS)}
@@ -207,6 +208,7 @@ class TemplateWriter:
             ws.write_string(row, COL["时间节点"], r.period.name, text)
             ws.write_string(row, COL[FIELD_HEADER], r.field.name, text)
             ws.write_string(row, COL["计量单位"], r.field.unit if r.field.kind not in ("choice", "yesno") else "", text)
+            ws.write_string(row, COL["目标"], "" if isinstance(item, Veto) else target_text(item, r), text)
             value_cell = xl_rowcol_to_cell(row, COL[VALUE_HEADER])
             self.write_input(ws, row, r, top)
             ws.write_blank(row, COL["说明/依据"], None, st.input(wrap=True, top=top))
@@ -496,6 +498,19 @@ class TemplateWriter:
             ws.write_string(i, 0, key)
             ws.write_string(i, 1, value)
         ws.protect(self.password)
+
+
+def target_text(ind: Indicator, r: EntryRow) -> str:
+    """The target this unit's value is measured against (its own where the scheme sets targets per unit)."""
+    rule = ind.rule_in(r.period.id)
+    if isinstance(rule, TargetRule) and r.field.name == VALUE:
+        rule = rule.for_unit(r.unit_id) if isinstance(rule, UnitTargetRule) else rule
+        return f"{OP_WORDS[rule.op]}{plain(rule.target)}{rule.unit}"
+    if isinstance(rule, TargetsRule):
+        for t in rule.targets:
+            if t.field == r.field.name:
+                return f"{OP_WORDS[t.op]}{plain(target_of(t.target, t.by_unit, r.unit_id))}{t.unit}"
+    return ""
 
 
 def _cut(text: str, limit: int = 250) -> str:
