@@ -207,6 +207,9 @@ def _put_mistakes(plan: Plan, rng: random.Random) -> None:
     if any(f.kind == "score" and f.maximum is not None for f in fields.values()):
         put(lambda f, v: f.kind == "score" and f.maximum is not None, "超出分值范围",
             lambda v, f: number(f.maximum + 2))
+    elif any(f.kind == "number" and f.maximum is not None for f in fields.values()):
+        put(lambda f, v: f.kind == "number" and f.maximum is not None, "超出取值范围",
+            lambda v, f: number(f.maximum + 1))
     else:
         put(lambda f, v: f.kind == "choice" and "基本完成" not in f.labels, "不是下拉列表中的选项",
             lambda v, f: Text("基本完成"))

@@ -118,7 +118,7 @@ def test_values_sent_early_are_set_aside(scheme: Scheme, templates: list[Path], 
 
 
 def test_a_corrected_full_return_replaces_the_draft(scheme: Scheme, templates: list[Path], tmp_path: Path) -> None:
-    send(templates, tmp_path, best(scheme, "H1", **{"1": "无相关材料", "3": "未达到要求"}), dt.date(2015, 7, 1),
+    send(templates, tmp_path, best(scheme, "H1", **{"1": "无相关方案", "3": "无相关制度"}), dt.date(2015, 7, 1),
          "（初稿）")
     send(templates, tmp_path, best(scheme, "H1", **HALF_MARKS), dt.date(2015, 7, 5))
     c = consolidate(scheme, tmp_path)

@@ -144,11 +144,12 @@ def test_formulas_without_a_result_are_not_scored(tmp_path: Path) -> None:
     units = {u["id"]: u for u in c.summary()["units"]}
     codes = {(i.key, i.code) for i in c.issues}
     formulas = [k for k, v in values.items() if isinstance(v, str) and not isinstance(v, Text) and v.startswith("=")]
+    fields = {r.key: r.field for r in entry_rows(scheme, unit)}
     checked = 0
     for key in formulas:
         assert (key, "formula-in-value") in codes, key
         parsed = EntryKey.parse(key)
-        if not parsed.is_veto and parsed.field in ("得分", "数值", "本期", "基期", "次数"):
+        if not parsed.is_veto and fields[key].required and fields[key].kind in ("number", "score", "count"):
             assert units[parsed.unit]["items"][parsed.item]["periods"][parsed.period] is None, key
             checked += 1
     assert checked >= 2
