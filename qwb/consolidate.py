@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,6 +57,8 @@ class Consolidation:
     #: what this run was given besides the returns: option -> "file name（SHA-256 …）" or value (the sign-off)
     inputs: dict[str, str] = field(default_factory=dict)
     where: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> file, sheet, cell of its counted value
+    #: seconds spent in each stage of the run (STAGES), as measured; not part of the summary
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def interim(self) -> bool:
@@ -95,6 +98,11 @@ class Consolidation:
                 unit["previous"] = before
                 unit["rank_change"] = rank_change(before, unit["rank"])
         return data
+
+
+#: the stages a run is timed by (Consolidation.timings), with the names `qwb consolidate --timings` prints
+STAGES = {"read": "读取与校验", "score": "计分", "report": "排名工作簿", "json": "汇总 JSON", "feedback": "退回修改工作簿",
+          "print": "终端输出"}
 
 
 #: below this many files one process reads faster than starting a pool
@@ -161,8 +169,10 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     """Every return in ``folder`` read, merged per assignee, validated and scored; ``as_of`` (a period id)
     makes an interim run, defaulting to the latest period any return holds a value for."""
     folder = Path(folder)
+    started = time.perf_counter()
     expect = Expectations(scheme)
     returns = read_all(scheme, discover(folder), folder, progress, expect, workers, limits)
+    read_done = time.perf_counter()
     as_of = as_of or default_as_of(scheme, returns)
     subs = submissions(scheme, returns, expect)
     set_aside_early(scheme, subs, as_of)
@@ -195,8 +205,10 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     comparison = _compare(scheme, self_result, result) if self_result else []
     sources = {key: file for sub in subs if sub.kind == counted_kind for key, file in sub.source.items()}
     where = {key: place for sub in subs if sub.kind == counted_kind for key, place in sub.where.items()}
-    return Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
-                         self_result, comparison, as_of, sources, adjustments, where=where)
+    c = Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
+                      self_result, comparison, as_of, sources, adjustments, where=where)
+    c.timings = {"read": read_done - started, "score": time.perf_counter() - read_done}
+    return c
 
 
 def _score_kind(scheme: Scheme, subs: list[Submission], expect: Expectations, as_of: str,

@@ -6,6 +6,7 @@ present what they return (rich text on a terminal, a status cell in Excel).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,13 +38,19 @@ def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | 
     c.previous = last_year
     c.inputs = {"截至时间节点": c.as_of if len(scheme.periods) > 1 else "",
                 "核查调整文件": _signed(adjust), "上年汇总": _signed(previous)}
+    started = time.perf_counter()
     write_report(c, out)
+    c.timings["report"] = time.perf_counter() - started
     if json_out is not None:
+        started = time.perf_counter()
         write_atomic(json_out, dumps(c.summary()))
+        c.timings["json"] = time.perf_counter() - started
     if feedback is not None:
         from qwb.feedback import write_feedback
 
+        started = time.perf_counter()
         c.feedback = write_feedback(c, feedback, expect_kinds)
+        c.timings["feedback"] = time.perf_counter() - started
     return c
 
 
