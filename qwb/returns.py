@@ -7,6 +7,7 @@ its content); entries are matched by 编码, never by position.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
@@ -185,12 +186,27 @@ class CellXml:
     """What calamine does not say about a cell: its formula text, and its error value (calamine reads
     both an error and a formula without a calculated result as blank)."""
 
-    formula: str | None = None
+    escaped_formula: str | None = None  # as the XML holds it: unescaped only when the text is wanted
     error: str | None = None
     has_result: bool = False
 
+    @property
+    def formula(self) -> str | None:
+        return None if self.escaped_formula is None else _unescape(self.escaped_formula)
+
 
 CELL = re.compile(r'<c r="([A-Z]+\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+
+
+@functools.lru_cache(maxsize=16)
+def _cells_of(columns: tuple[str, ...]) -> re.Pattern[str]:
+    """CELL for the cells of the given columns only: the other cells of a sheet are never matched."""
+    letters = "|".join(re.escape(c) for c in columns)
+    return re.compile(rf'<c r="((?:{letters})\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
 FORMULA = re.compile(r"<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
 VALUE = re.compile(r"<v>(.*?)</v>", re.S)
 
@@ -209,13 +225,15 @@ def special_cells(data: bytes, sheet: str, *columns: str) -> dict[str, CellXml]:
     if "<f" not in xml and 't="e"' not in xml:
         return {}
     found = {}
-    for m in CELL.finditer(xml):
+    if not columns:
+        return found
+    for m in _cells_of(tuple(sorted(set(columns)))).finditer(xml):
         ref, attributes, body = m.group(1), m.group(2), m.group(3) or ""
-        if ref.rstrip("0123456789") not in columns or ("<f" not in body and 't="e"' not in attributes):
+        if "<f" not in body and 't="e"' not in attributes:
             continue
         formula, value = FORMULA.search(body), VALUE.search(body)
-        error = html.unescape(value.group(1)) if value and 't="e"' in attributes else None
-        found[ref] = CellXml(html.unescape(formula.group(1) or "") if formula else None, error,
+        error = _unescape(value.group(1)) if value and 't="e"' in attributes else None
+        found[ref] = CellXml(formula.group(1) or "" if formula else None, error,
                              has_result=value is not None and error is None)
     return found
 
@@ -345,7 +363,7 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         rf.entries[key] = value
         rf.where[key] = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": cell}
         score_cell = f"{score_letter}{r + 1}"
-        if score_cell in special and special[score_cell].formula is not None:
+        if score_cell in special and special[score_cell].escaped_formula is not None:
             rf.score_formulas.add(score_cell)
         if score_col is not None and score_col < len(row) and isinstance(row[score_col], (int, float)):
             rf.stored_scores[key] = (row[score_col], score_cell)
