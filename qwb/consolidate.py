@@ -82,10 +82,12 @@ class Consolidation:
     def errors(self) -> list[Issue]:
         return errors(self.issues)
 
-    def summary(self) -> dict[str, Any]:
-        from qwb.summary import summary_dict
+    def summary(self, lazy: bool = False) -> dict[str, Any]:
+        """The JSON summary as a dict; ``lazy``: its units made one at a time as qwb.summary.write_json
+        writes them (a run of thousands of units never holds them all)."""
+        from qwb.summary import Lazy, summary_dict
 
-        data = summary_dict(self.result, returns=self.return_rows(), missing=self.missing)
+        data = summary_dict(self.result, returns=self.return_rows(), missing=self.missing, lazy=lazy)
         data["issues"] = [i.to_json() for i in self.issues]
         data["mode"] = self.mode
         if len(self.scheme.periods) > 1:
@@ -93,10 +95,16 @@ class Consolidation:
         if self.adjustments:
             data["adjustments"] = [a.to_json() for a in self.adjustments]
         if self.previous is not None:
-            for unit in data["units"]:
-                before = self.previous.get(unit["id"])
+            previous, units = self.previous, data["units"]
+
+            def with_previous(unit: dict[str, Any]) -> dict[str, Any]:
+                before = previous.get(unit["id"])
                 unit["previous"] = before
                 unit["rank_change"] = rank_change(before, unit["rank"])
+                return unit
+
+            data["units"] = Lazy(len(units), lambda: map(with_previous, iter(units))) if lazy else \
+                [with_previous(u) for u in units]
         return data
 
 

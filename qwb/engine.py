@@ -18,7 +18,7 @@ from qwb.values import Parsed, parse_input
 ZERO = Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)  # one per unit and indicator: millions in a provincial run
 class ItemScore:
     indicator: str
     role: str

@@ -31,7 +31,7 @@ def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | 
     Raises :class:`qwb.files.OutputError` when an output cannot be written (inputs are never touched) and
     :class:`qwb.history.PreviousError` when last year's summary cannot be read."""
     from qwb.report import write_report  # xlsxwriter is not needed by `qwb check`
-    from qwb.summary import dumps
+    from qwb.summary import write_json
 
     last_year = read_previous(previous) if previous is not None else None
     c = consolidate(scheme, Path(folder), progress, expect_kinds, limits, workers, as_of, adjust)
@@ -43,7 +43,7 @@ def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | 
     c.timings["report"] = time.perf_counter() - started
     if json_out is not None:
         started = time.perf_counter()
-        write_atomic(json_out, dumps(c.summary()))
+        write_atomic(json_out, lambda handle: write_json(c.summary(lazy=True), handle))
         c.timings["json"] = time.perf_counter() - started
     if feedback is not None:
         from qwb.feedback import write_feedback

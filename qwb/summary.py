@@ -3,18 +3,37 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
 from qwb.engine import Result
 
 
+class Lazy:
+    """A list the JSON writer encodes item by item, each made as it is written: a summary of thousands of
+    units is never held whole (see write_json)."""
+
+    def __init__(self, count: int, make: Callable[[], Iterator[Any]]):
+        self.count, self.make = count, make
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Any]:
+        return self.make()
+
+
 def summary_dict(result: Result, returns: list[dict[str, Any]] | None = None,
-                 missing: list[str] | None = None, extra_issues: list[Any] | None = None) -> dict[str, Any]:
+                 missing: list[str] | None = None, extra_issues: list[Any] | None = None,
+                 lazy: bool = False) -> dict[str, Any]:
+    """The summary; ``lazy``: its units made one at a time as write_json writes them."""
     issues = list(extra_issues or []) + list(result.issues)
+    decimals = result.scheme.decimals
     return {
         "format": "qwb-summary/1",
         "scheme": result.scheme.id,
-        "units": [u.to_json(result.scheme.decimals) for u in result.units],
+        "units": Lazy(len(result.units), lambda: (u.to_json(decimals) for u in result.units)) if lazy
+        else [u.to_json(decimals) for u in result.units],
         "returns": returns or [],
         "missing": sorted(missing or []),
         "issues": [i.to_json() for i in issues],
@@ -58,9 +77,28 @@ def _key(key: Any) -> str:
 
 def indented(value: Any, indent: str = "  ") -> str:
     """What ``json.dumps(value, ensure_ascii=False, indent=len(indent))`` gives, character for character, for
-    the types the summary holds (dict, list, tuple, str, int, float, bool, None); anything else is refused
-    with the TypeError json raises."""
+    the types the summary holds (dict, list, tuple, str, int, float, bool, None; Lazy as a list); anything
+    else is refused with the TypeError json raises."""
     parts: list[str] = []
+    _encode(value, indent, parts, lambda: None)
+    return "".join(parts)
+
+
+def write_json(value: Any, handle: BinaryIO) -> None:
+    """dumps(value) written to an open file in pieces of about a megabyte: the text is never held whole."""
+    parts: list[str] = []
+
+    def flush() -> None:
+        if len(parts) > 20_000:
+            handle.write("".join(parts).encode("utf-8"))
+            parts.clear()
+
+    _encode(value, "  ", parts, flush)
+    parts.append("\n")
+    handle.write("".join(parts).encode("utf-8"))
+
+
+def _encode(value: Any, indent: str, parts: list[str], flush: Callable[[], None]) -> None:
     out = parts.append
 
     def encode(o: Any, level: str) -> None:
@@ -86,8 +124,8 @@ def indented(value: Any, indent: str = "  ") -> str:
                 out(_string(_key(k)) + ": ")
                 encode(v, inner)
             out("\n" + level + "}")
-        elif isinstance(o, (list, tuple)):
-            if not o:
+        elif isinstance(o, (list, tuple, Lazy)):
+            if not len(o):
                 out("[]")
                 return
             inner = level + indent
@@ -98,9 +136,9 @@ def indented(value: Any, indent: str = "  ") -> str:
                     out(",\n" + inner)
                 first = False
                 encode(v, inner)
+                flush()
             out("\n" + level + "]")
         else:
             raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
     encode(value, "")
-    return "".join(parts)

@@ -36,3 +36,16 @@ def test_refuses_what_json_refuses() -> None:
         indented({"x": Decimal(1)})
     with pytest.raises(TypeError):
         indented({(1, 2): 3})
+
+
+def test_written_in_pieces_with_lazy_lists() -> None:
+    import io
+
+    from qwb.summary import Lazy, write_json
+
+    units = [{"id": f"u{i}", "items": {"1": {"score": i / 3, "periods": {"Y": None}}}} for i in range(30_000)]
+    data = {"format": "qwb-summary/1", "units": Lazy(len(units), lambda: iter(units)), "none": Lazy(0, lambda: iter(()))}
+    handle = io.BytesIO()
+    write_json(data, handle)
+    expected = {"format": "qwb-summary/1", "units": units, "none": []}
+    assert handle.getvalue() == dumps(expected)
