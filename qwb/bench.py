@@ -7,8 +7,9 @@ For N = 30, 300, 1000, 3000 (--sizes) filled self-evaluation returns of a scheme
   - (a) the loop a user would write: pandas.read_excel with its default openpyxl engine, reading only;
   - (b) the job's floor: python-calamine loading the same sheets (one process), plus xlsxwriter in
     constant_memory mode writing as many cells as qwb's report holds (and the CSV beside it, if any);
-  - the peak of the summed resident memory of the consolidation and its workers (sampled every 10 ms;
-    pages shared by fork are counted once per process, so this errs high), and the template generation rate.
+  - the peak memory of the consolidation and its workers together, sampled every 10 ms: the sum of their
+    proportional set sizes (PSS: a page the forked workers share with the main process counted once), and
+    the sum of their resident sizes (RSS: counted in each), and the template generation rate.
 
 Generated returns are kept in bench-out/ and reused by the next run.
 """
@@ -90,17 +91,19 @@ def time_template_generation(scheme: Scheme, folder: Path) -> float:
 
 
 #: how often the memory of the consolidation and its workers is sampled, in seconds
-SAMPLE_EVERY = 0.01
+SAMPLE_EVERY = 0.1
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants (the reading workers), in KiB."""
+def _tree_rss_kib(pid: int, field: str = "Pss") -> int:
+    """Memory of a process and all its descendants (the reading workers), in KiB: the proportional set size
+    (a page shared by forked processes counted once in all, as the machine spends it), or "Rss" (counted
+    in every process sharing it)."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/status", encoding="ascii") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS")), 0)
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as status:
+                total += next((int(line.split()[1]) for line in status if line.startswith(field + ":")), 0)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as children:
                     todo += [int(c) for c in children.read().split()]
@@ -121,11 +124,12 @@ def time_consolidate(scheme_path: Path, folder: Path, n: int, workers: int) -> d
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env={**os.environ, "COLUMNS": "120"})
-    peak = [0]
+    peak = [0, 0]
 
     def sample() -> None:
         while proc.poll() is None:
             peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
+            peak[1] = max(peak[1], _tree_rss_kib(proc.pid, "Rss"))
             time.sleep(SAMPLE_EVERY)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -141,7 +145,7 @@ def time_consolidate(scheme_path: Path, folder: Path, n: int, workers: int) -> d
     names = {v: k for k, v in STAGES.items()}
     stages = {names[m.group(1)]: float(m.group(2)) for m in re.finditer(r"([^：，；]+?) (\d+\.\d+)", line)
               if m.group(1) in names}
-    return {"wall_s": elapsed, "peak_kib": peak[0], "stages": stages}
+    return {"wall_s": elapsed, "peak_kib": peak[0], "peak_rss_kib": peak[1], "stages": stages}
 
 
 def report_cells(n: int) -> tuple[int, int]:
@@ -239,6 +243,7 @@ def run(sizes: list[int], sample_a: int, workers: int) -> list[dict[str, Any]]:
             "report_cells": cells, "csv_cells": csv_cells, "floor_write_s": round(write_s, 2),
             "floor_s": round(floor_s, 2), "speedup_vs_pandas": round(a_s / qwb_s, 2),
             "ratio_to_floor": round(qwb_s / floor_s, 2), "peak_memory_mib": round(q["peak_kib"] / 1024),
+            "peak_rss_sum_mib": round(q["peak_rss_kib"] / 1024),
             "stages_s": stages, "print_share": round(stages.get("print", 0) / qwb_s, 4),
             "templates_per_s": round(n / gen, 1), "workers": workers, "cpus": os.cpu_count(),
         }
@@ -246,14 +251,14 @@ def run(sizes: list[int], sample_a: int, workers: int) -> list[dict[str, Any]]:
         console.print(row)
     table = Table(title="qwb benchmark (ratios measured in the same run)")
     for col in ("N", "qwb consolidate", "(a) pandas+openpyxl", "(b) floor: read + write", "qwb vs (a)",
-                "qwb / (b)", "peak MiB", "read", "score", "report", "json", "print", "templates/s"):
+                "qwb / (b)", "peak MiB (PSS / RSS)", "read", "score", "report", "json", "print", "templates/s"):
         table.add_column(col, justify="right")
     for r in results:
         a_note = "" if r["pandas_openpyxl_sampled_files"] == r["n"] else f" (from {r['pandas_openpyxl_sampled_files']})"
         st = r["stages_s"]
         table.add_row(str(r["n"]), f"{r['qwb_consolidate_s']:.2f} s", f"{r['pandas_openpyxl_s']:.1f} s{a_note}",
                       f"{r['calamine_read_s']:.2f} + {r['floor_write_s']:.2f} s", f"{r['speedup_vs_pandas']:.1f}x",
-                      f"{r['ratio_to_floor']:.2f}", str(r["peak_memory_mib"]),
+                      f"{r['ratio_to_floor']:.2f}", f"{r['peak_memory_mib']} / {r['peak_rss_sum_mib']}",
                       *(f"{st.get(k, 0):.2f}" for k in ("read", "score", "report", "json", "print")),
                       f"{r['templates_per_s']:.0f}")
     console.print(table)

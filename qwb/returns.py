@@ -112,6 +112,10 @@ class Expectations:
     """What each template of a scheme holds, to identify and check returns; worked out lazily, since a
     scheme with thousands of units has thousands of templates and a worker needs only a few."""
 
+    #: templates whose keys are kept: a worker reads each template once, and a scheme of thousands of units has
+    #: thousands of templates of a hundred keys each
+    CACHED = 64
+
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
         self.assignees: dict[tuple[str, str], Assignee] = {
@@ -125,11 +129,13 @@ class Expectations:
 
     def keys(self, template: tuple[str, str]) -> list[str]:
         if template not in self._keys:
+            _bound(self._keys)
             self._keys[template] = template_keys(self.scheme, self.assignees[template], self._inputs)
         return self._keys[template]
 
     def key_set(self, template: tuple[str, str]) -> set[str]:
         if template not in self._sets:
+            _bound(self._sets)
             self._sets[template] = set(self.keys(template))
         return self._sets[template]
 
@@ -157,6 +163,12 @@ class Expectations:
         if best and len(best) > 1 and len(self.key_set(best[0])) < len(self.key_set(best[1])):
             return best[0]
         return None
+
+
+def _bound(cache: dict[Any, Any]) -> None:
+    """Make room in a cache of Expectations.CACHED entries: the oldest goes."""
+    if len(cache) >= Expectations.CACHED:
+        del cache[next(iter(cache))]
 
 
 def _cell(row: int, col: int) -> str:
