@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +16,7 @@ from qwb.engine import Checked, Result, due_periods, score_checked
 from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.history import rank_change
 from qwb.issues import Issue, MissingReturn, ScoreMismatch, errors, sort_issues
-from qwb.keys import EntryKey
+from qwb.keys import EntryKey, Located
 from qwb.numtext import plain
 from qwb.returns import Expectations, ReturnFile, discover, read_return
 from qwb.rules import NA_FIELD
@@ -56,7 +56,8 @@ class Consolidation:
     feedback: list[Path] = field(default_factory=list)  # the feedback workbooks written, if asked for
     #: what this run was given besides the returns: option -> "file name（SHA-256 …）" or value (the sign-off)
     inputs: dict[str, str] = field(default_factory=dict)
-    where: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> file, sheet, cell of its counted value
+    #: key -> file, sheet, cell of its counted value
+    where: Mapping[str, dict[str, str]] = field(default_factory=dict)
     #: seconds spent in each stage of the run (STAGES), as measured; not part of the summary
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -212,7 +213,7 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     self_result = results.get("unit") if mode == "verified" else None
     comparison = _compare(scheme, self_result, result) if self_result else []
     sources = {key: file for sub in subs if sub.kind == counted_kind for key, file in sub.source.items()}
-    where = {key: place for sub in subs if sub.kind == counted_kind for key, place in sub.where.items()}
+    where = Located(sub.where for sub in subs if sub.kind == counted_kind)
     c = Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
                       self_result, comparison, as_of, sources, adjustments, where=where)
     c.timings = {"read": read_done - started, "score": time.perf_counter() - read_done}
@@ -223,10 +224,9 @@ def _score_kind(scheme: Scheme, subs: list[Submission], expect: Expectations, as
                 adjustments: list[Adjustment], adjust: Path | None, adjust_issues: list[Issue]) -> Result:
     """The scores of one kind of template (department or self-evaluation), from every submission of that kind,
     with the office's adjustments applied when this kind is the one that counts."""
-    checked, where = Checked(), {}
+    checked, where = Checked(), Located(sub.where for sub in subs)
     for sub in subs:
         checked.update(sub.checked)
-        where.update(sub.where)
     if adjustments and adjust is not None:
         unadjusted = checked
         checked, refused = apply(adjustments, checked, expect.index, adjust.name, set(due_periods(scheme, as_of)))

@@ -14,6 +14,7 @@ import io
 import os
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from qwb.issues import (
     UnreadableFile,
     ValueTooLong,
 )
-from qwb.keys import EntryKey
+from qwb.keys import EntryKey, Places
 from qwb.numtext import plain
 from qwb.rules import to_decimal
 from qwb.scheme.entries import item_inputs
@@ -73,7 +74,7 @@ class ReturnFile:
     assignee: str = ""
     filled_date: dt.date | None = None
     entries: dict[str, Any] = field(default_factory=dict)
-    where: dict[str, dict[str, str]] = field(default_factory=dict)
+    where: Mapping[str, dict[str, str]] = field(default_factory=dict)  # Places once the file is read
     stored_scores: dict[str, tuple[Any, str]] = field(default_factory=dict)
     #: 得分 cells that still hold a formula (a score typed over the formula does not)
     score_formulas: set[str] = field(default_factory=set)
@@ -350,6 +351,8 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
     score_letter = xl_col_to_name(score_col) if score_col is not None else ""
     seen: dict[str, str] = {}
     duplicates: dict[str, list[tuple[Any, str]]] = {}
+    places = Places(rf.name, ENTRY_SHEET)
+    rf.where = places
     for r in range(header + 1, len(rows)):
         row = rows[r]
         raw_key = row[key_col] if key_col < len(row) else None
@@ -373,7 +376,7 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
             continue
         seen[key] = cell
         rf.entries[key] = value
-        rf.where[key] = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": cell}
+        places.cells[key] = cell
         score_cell = f"{score_letter}{r + 1}"
         if score_cell in special and special[score_cell].escaped_formula is not None:
             rf.score_formulas.add(score_cell)
