@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="应提交的模板类型（默认：按收到的文件判断，都没有时为 department）")
     p.add_argument("--workers", type=int, default=None, help="读取文件的进程数（默认：CPU 核数）")
     p.add_argument("--full", action="store_true", help="在终端显示完整排名（默认单位多时只显示前 10 名和后 10 名）")
+    p.add_argument("--timings", action="store_true", help="最后显示各阶段用时（读取与校验、计分、排名工作簿、汇总 JSON、终端输出）")
     p.add_argument("--as-of", dest="as_of", default=None, metavar="PERIOD",
                    help="期中汇总：只计到该时间节点（编号或名称，如 H1 或 半年）为止；默认为退回文件中填了值的最晚节点")
     p.add_argument("--adjust", type=Path, default=None, metavar="ADJUST.xlsx",
@@ -268,7 +269,8 @@ def run_consolidate(args: argparse.Namespace) -> int:
                     rows=args.max_rows, columns=args.max_columns, string_chars=args.max_chars)
     kinds = {"both": ("department", "unit"), None: None}.get(args.expect, (args.expect,))
     return consolidate_and_print(scheme, args.returns, args.out, args.json_out, _console(), kinds, limits,
-                                 args.workers, args.full, as_of, args.adjust, args.previous, args.feedback)
+                                 args.workers, args.full, as_of, args.adjust, args.previous, args.feedback,
+                                 args.timings)
 
 
 def _period(scheme: Any, given: str | None) -> str | None:

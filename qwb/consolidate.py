@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,7 @@ from qwb.engine import Checked, Result, due_periods, score_checked
 from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.history import rank_change
 from qwb.issues import Issue, MissingReturn, ScoreMismatch, errors, sort_issues
-from qwb.keys import EntryKey
+from qwb.keys import EntryKey, Located
 from qwb.numtext import plain
 from qwb.returns import Expectations, ReturnFile, discover, read_return
 from qwb.rules import NA_FIELD
@@ -55,7 +56,10 @@ class Consolidation:
     feedback: list[Path] = field(default_factory=list)  # the feedback workbooks written, if asked for
     #: what this run was given besides the returns: option -> "file name（SHA-256 …）" or value (the sign-off)
     inputs: dict[str, str] = field(default_factory=dict)
-    where: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> file, sheet, cell of its counted value
+    #: key -> file, sheet, cell of its counted value
+    where: Mapping[str, dict[str, str]] = field(default_factory=dict)
+    #: seconds spent in each stage of the run (STAGES), as measured; not part of the summary
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def interim(self) -> bool:
@@ -79,10 +83,12 @@ class Consolidation:
     def errors(self) -> list[Issue]:
         return errors(self.issues)
 
-    def summary(self) -> dict[str, Any]:
-        from qwb.summary import summary_dict
+    def summary(self, lazy: bool = False) -> dict[str, Any]:
+        """The JSON summary as a dict; ``lazy``: its units made one at a time as qwb.summary.write_json
+        writes them (a run of thousands of units never holds them all)."""
+        from qwb.summary import Lazy, summary_dict
 
-        data = summary_dict(self.result, returns=self.return_rows(), missing=self.missing)
+        data = summary_dict(self.result, returns=self.return_rows(), missing=self.missing, lazy=lazy)
         data["issues"] = [i.to_json() for i in self.issues]
         data["mode"] = self.mode
         if len(self.scheme.periods) > 1:
@@ -90,11 +96,22 @@ class Consolidation:
         if self.adjustments:
             data["adjustments"] = [a.to_json() for a in self.adjustments]
         if self.previous is not None:
-            for unit in data["units"]:
-                before = self.previous.get(unit["id"])
+            previous, units = self.previous, data["units"]
+
+            def with_previous(unit: dict[str, Any]) -> dict[str, Any]:
+                before = previous.get(unit["id"])
                 unit["previous"] = before
                 unit["rank_change"] = rank_change(before, unit["rank"])
+                return unit
+
+            data["units"] = Lazy(len(units), lambda: map(with_previous, iter(units))) if lazy else \
+                [with_previous(u) for u in units]
         return data
+
+
+#: the stages a run is timed by (Consolidation.timings), with the names `qwb consolidate --timings` prints
+STAGES = {"read": "读取与校验", "score": "计分", "report": "排名工作簿", "json": "汇总 JSON", "feedback": "退回修改工作簿",
+          "print": "终端输出"}
 
 
 #: below this many files one process reads faster than starting a pool
@@ -161,8 +178,10 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     """Every return in ``folder`` read, merged per assignee, validated and scored; ``as_of`` (a period id)
     makes an interim run, defaulting to the latest period any return holds a value for."""
     folder = Path(folder)
+    started = time.perf_counter()
     expect = Expectations(scheme)
     returns = read_all(scheme, discover(folder), folder, progress, expect, workers, limits)
+    read_done = time.perf_counter()
     as_of = as_of or default_as_of(scheme, returns)
     subs = submissions(scheme, returns, expect)
     set_aside_early(scheme, subs, as_of)
@@ -194,19 +213,20 @@ def consolidate(scheme: Scheme, folder: Path, progress: Progress | None = None,
     self_result = results.get("unit") if mode == "verified" else None
     comparison = _compare(scheme, self_result, result) if self_result else []
     sources = {key: file for sub in subs if sub.kind == counted_kind for key, file in sub.source.items()}
-    where = {key: place for sub in subs if sub.kind == counted_kind for key, place in sub.where.items()}
-    return Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
-                         self_result, comparison, as_of, sources, adjustments, where=where)
+    where = Located(sub.where for sub in subs if sub.kind == counted_kind)
+    c = Consolidation(scheme, result, returns, sorted({a for _k, a in missing}), sort_issues(issues), mode,
+                      self_result, comparison, as_of, sources, adjustments, where=where)
+    c.timings = {"read": read_done - started, "score": time.perf_counter() - read_done}
+    return c
 
 
 def _score_kind(scheme: Scheme, subs: list[Submission], expect: Expectations, as_of: str,
                 adjustments: list[Adjustment], adjust: Path | None, adjust_issues: list[Issue]) -> Result:
     """The scores of one kind of template (department or self-evaluation), from every submission of that kind,
     with the office's adjustments applied when this kind is the one that counts."""
-    checked, where = Checked(), {}
+    checked, where = Checked(), Located(sub.where for sub in subs)
     for sub in subs:
         checked.update(sub.checked)
-        where.update(sub.where)
     if adjustments and adjust is not None:
         unadjusted = checked
         checked, refused = apply(adjustments, checked, expect.index, adjust.name, set(due_periods(scheme, as_of)))

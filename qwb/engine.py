@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from qwb.issues import Issue, MissingValue, NaNotAllowed, UnknownKey
-from qwb.keys import EntryKey, key_text, veto_item
+from qwb.keys import SEPARATOR, EntryKey, key_text, veto_item
 from qwb.numtext import number
 from qwb.rules import NA_FIELD, VALUE, VETO_FIELD, YES, InputField, RelativeRule, Rule, score_expression
 from qwb.scheme.entries import entries, fields_by_period
@@ -18,7 +18,7 @@ from qwb.values import Parsed, parse_input
 ZERO = Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)  # one per unit and indicator: millions in a provincial run
 class ItemScore:
     indicator: str
     role: str
@@ -184,16 +184,63 @@ def vetoes_due(scheme: Scheme, as_of: str | None) -> bool:
     return as_of is None or as_of == scheme.last_period.id
 
 
+class PerUnit(Mapping[str, Any]):
+    """A mapping over every key of a scheme, holding one unit's worth: every assessed unit has the same items,
+    periods and fields, so a key is looked up by its unit (one of ``units``) and the rest of it (``tails``).
+    A scheme of 3,000 units and 125 items needs 125 entries, not 375,000."""
+
+    def __init__(self, units: list[str], tails: dict[str, Any]):
+        self.order, self.units, self.tails = units, frozenset(units), tails
+
+    def __getitem__(self, key: str) -> Any:
+        if isinstance(key, str):
+            unit, _sep, tail = key.partition(SEPARATOR)
+            if unit in self.units and tail in self.tails:
+                return self.tails[tail]
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            unit, _sep, tail = key.partition(SEPARATOR)
+            if unit in self.units:
+                return self.tails.get(tail, default)
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key, _ABSENT) is not _ABSENT  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[str]:
+        return (f"{unit}{SEPARATOR}{tail}" for unit in self.order for tail in self.tails)
+
+    def __len__(self) -> int:
+        return len(self.units) * len(self.tails)
+
+
+_ABSENT = object()
+
+
 class KeyIndex:
     """Which (unit, item, period, field) a key names, for one scheme."""
 
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
-        self.fields: dict[str, InputField] = {}
-        self.items: dict[str, Indicator | Veto] = {}
+        self.fields: Mapping[str, InputField]
+        self.items: Mapping[str, Indicator | Veto]
+        units = [u.id for u in scheme.units]
+        if units and len(set(units)) == len(units) and not any(SEPARATOR in u for u in units):
+            first = scheme.units[0]
+            fields, items = {}, {}
+            for entry in entries(scheme, units=[first]):
+                tail = entry.key[len(first.id) + len(SEPARATOR):]
+                fields[tail], items[tail] = entry.field, entry.item
+            self.fields, self.items = PerUnit(units, fields), PerUnit(units, items)
+            return
+        all_fields: dict[str, InputField] = {}
+        all_items: dict[str, Indicator | Veto] = {}
         for entry in entries(scheme):
-            self.fields[entry.key] = entry.field
-            self.items[entry.key] = entry.item
+            all_fields[entry.key] = entry.field
+            all_items[entry.key] = entry.item
+        self.fields, self.items = all_fields, all_items
 
     def unknown(self, key: str, where: dict[str, str]) -> Issue:
         """The issue for a key this scheme does not ask for, saying which part of it is wrong."""

@@ -6,6 +6,7 @@ present what they return (rich text on a terminal, a status cell in Excel).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,20 +31,26 @@ def run_consolidation(scheme: Scheme, folder: Path, out: Path, json_out: Path | 
     Raises :class:`qwb.files.OutputError` when an output cannot be written (inputs are never touched) and
     :class:`qwb.history.PreviousError` when last year's summary cannot be read."""
     from qwb.report import write_report  # xlsxwriter is not needed by `qwb check`
-    from qwb.summary import dumps
+    from qwb.summary import write_json
 
     last_year = read_previous(previous) if previous is not None else None
     c = consolidate(scheme, Path(folder), progress, expect_kinds, limits, workers, as_of, adjust)
     c.previous = last_year
     c.inputs = {"截至时间节点": c.as_of if len(scheme.periods) > 1 else "",
                 "核查调整文件": _signed(adjust), "上年汇总": _signed(previous)}
+    started = time.perf_counter()
     write_report(c, out)
+    c.timings["report"] = time.perf_counter() - started
     if json_out is not None:
-        write_atomic(json_out, dumps(c.summary()))
+        started = time.perf_counter()
+        write_atomic(json_out, lambda handle: write_json(c.summary(lazy=True), handle))
+        c.timings["json"] = time.perf_counter() - started
     if feedback is not None:
         from qwb.feedback import write_feedback
 
+        started = time.perf_counter()
         c.feedback = write_feedback(c, feedback, expect_kinds)
+        c.timings["feedback"] = time.perf_counter() - started
     return c
 
 

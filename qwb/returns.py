@@ -7,12 +7,14 @@ its content); entries are matched by 编码, never by position.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
 import os
 import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,7 @@ from qwb.issues import (
     UnreadableFile,
     ValueTooLong,
 )
-from qwb.keys import EntryKey
+from qwb.keys import EntryKey, Places
 from qwb.numtext import plain
 from qwb.rules import to_decimal
 from qwb.scheme.entries import item_inputs
@@ -72,7 +74,7 @@ class ReturnFile:
     assignee: str = ""
     filled_date: dt.date | None = None
     entries: dict[str, Any] = field(default_factory=dict)
-    where: dict[str, dict[str, str]] = field(default_factory=dict)
+    where: Mapping[str, dict[str, str]] = field(default_factory=dict)  # Places once the file is read
     stored_scores: dict[str, tuple[Any, str]] = field(default_factory=dict)
     #: 得分 cells that still hold a formula (a score typed over the formula does not)
     score_formulas: set[str] = field(default_factory=set)
@@ -111,6 +113,10 @@ class Expectations:
     """What each template of a scheme holds, to identify and check returns; worked out lazily, since a
     scheme with thousands of units has thousands of templates and a worker needs only a few."""
 
+    #: templates whose keys are kept: a worker reads each template once, and a scheme of thousands of units has
+    #: thousands of templates of a hundred keys each
+    CACHED = 64
+
     def __init__(self, scheme: Scheme):
         self.scheme = scheme
         self.assignees: dict[tuple[str, str], Assignee] = {
@@ -124,11 +130,13 @@ class Expectations:
 
     def keys(self, template: tuple[str, str]) -> list[str]:
         if template not in self._keys:
+            _bound(self._keys)
             self._keys[template] = template_keys(self.scheme, self.assignees[template], self._inputs)
         return self._keys[template]
 
     def key_set(self, template: tuple[str, str]) -> set[str]:
         if template not in self._sets:
+            _bound(self._sets)
             self._sets[template] = set(self.keys(template))
         return self._sets[template]
 
@@ -158,6 +166,12 @@ class Expectations:
         return None
 
 
+def _bound(cache: dict[Any, Any]) -> None:
+    """Make room in a cache of Expectations.CACHED entries: the oldest goes."""
+    if len(cache) >= Expectations.CACHED:
+        del cache[next(iter(cache))]
+
+
 def _cell(row: int, col: int) -> str:
     return f"{xl_col_to_name(col)}{row + 1}"
 
@@ -185,12 +199,27 @@ class CellXml:
     """What calamine does not say about a cell: its formula text, and its error value (calamine reads
     both an error and a formula without a calculated result as blank)."""
 
-    formula: str | None = None
+    escaped_formula: str | None = None  # as the XML holds it: unescaped only when the text is wanted
     error: str | None = None
     has_result: bool = False
 
+    @property
+    def formula(self) -> str | None:
+        return None if self.escaped_formula is None else _unescape(self.escaped_formula)
+
 
 CELL = re.compile(r'<c r="([A-Z]+\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+
+
+@functools.lru_cache(maxsize=16)
+def _cells_of(columns: tuple[str, ...]) -> re.Pattern[str]:
+    """CELL for the cells of the given columns only: the other cells of a sheet are never matched."""
+    letters = "|".join(re.escape(c) for c in columns)
+    return re.compile(rf'<c r="((?:{letters})\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+
+
+def _unescape(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
 FORMULA = re.compile(r"<f(?:\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
 VALUE = re.compile(r"<v>(.*?)</v>", re.S)
 
@@ -209,13 +238,15 @@ def special_cells(data: bytes, sheet: str, *columns: str) -> dict[str, CellXml]:
     if "<f" not in xml and 't="e"' not in xml:
         return {}
     found = {}
-    for m in CELL.finditer(xml):
+    if not columns:
+        return found
+    for m in _cells_of(tuple(sorted(set(columns)))).finditer(xml):
         ref, attributes, body = m.group(1), m.group(2), m.group(3) or ""
-        if ref.rstrip("0123456789") not in columns or ("<f" not in body and 't="e"' not in attributes):
+        if "<f" not in body and 't="e"' not in attributes:
             continue
         formula, value = FORMULA.search(body), VALUE.search(body)
-        error = html.unescape(value.group(1)) if value and 't="e"' in attributes else None
-        found[ref] = CellXml(html.unescape(formula.group(1) or "") if formula else None, error,
+        error = _unescape(value.group(1)) if value and 't="e"' in attributes else None
+        found[ref] = CellXml(formula.group(1) or "" if formula else None, error,
                              has_result=value is not None and error is None)
     return found
 
@@ -320,6 +351,8 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
     score_letter = xl_col_to_name(score_col) if score_col is not None else ""
     seen: dict[str, str] = {}
     duplicates: dict[str, list[tuple[Any, str]]] = {}
+    places = Places(rf.name, ENTRY_SHEET)
+    rf.where = places
     for r in range(header + 1, len(rows)):
         row = rows[r]
         raw_key = row[key_col] if key_col < len(row) else None
@@ -343,9 +376,9 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
             continue
         seen[key] = cell
         rf.entries[key] = value
-        rf.where[key] = {"file": rf.name, "sheet": ENTRY_SHEET, "cell": cell}
+        places.cells[key] = cell
         score_cell = f"{score_letter}{r + 1}"
-        if score_cell in special and special[score_cell].formula is not None:
+        if score_cell in special and special[score_cell].escaped_formula is not None:
             rf.score_formulas.add(score_cell)
         if score_col is not None and score_col < len(row) and isinstance(row[score_col], (int, float)):
             rf.stored_scores[key] = (row[score_col], score_cell)

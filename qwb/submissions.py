@@ -11,6 +11,7 @@ node are due; values sent early are set aside with a warning.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ class Submission:
     kind: str
     assignee: str
     checked: Checked
-    where: dict[str, dict[str, str]]
+    where: Mapping[str, dict[str, str]]
     source: dict[str, str] = field(default_factory=dict)  # key -> the file its value came from
     unit_score: tuple[Any, list[Any]] | None = None  # scored in the reading worker; None to score here
     notes: list[Issue] = field(default_factory=list)  # about the submission as a whole (values set aside)

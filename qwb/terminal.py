@@ -6,6 +6,7 @@ for a person at a terminal. Imported lazily by the command line and the demo.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from qwb.consolidate import Consolidation
+from qwb.consolidate import STAGES, Consolidation
 from qwb.engine import Result
 from qwb.files import OutputError
 from qwb.guard import DEFAULT_LIMITS, Limits
@@ -121,7 +122,7 @@ def consolidate_and_print(scheme: Scheme, folder: Path, out: Path, json_out: Pat
                           expect_kinds: tuple[str, ...] | None = None, limits: Limits = DEFAULT_LIMITS,
                           workers: int | None = None, full: bool = False, as_of: str | None = None,
                           adjust: Path | None = None, previous: Path | None = None,
-                          feedback: Path | None = None) -> int:
+                          feedback: Path | None = None, timings: bool = False) -> int:
     """`qwb consolidate` (and the demo's last step): run the pipeline with a progress bar, print the outcome;
     the exit status."""
     try:
@@ -131,9 +132,19 @@ def consolidate_and_print(scheme: Scheme, folder: Path, out: Path, json_out: Pat
     except (OutputError, PreviousError) as exc:
         screen.print(f"[red]{escape(str(exc))}[/red]")
         return 1
+    started = time.perf_counter()
     print_consolidation(c, screen, full)
     screen.print(f"排名工作簿：{out}" + (f"；汇总 JSON：{json_out}" if json_out else ""))
     if feedback is not None:
         screen.print(f"退回修改工作簿：{len(c.feedback)} 个，位于 {feedback}" if c.feedback else
                      "所有报送单位都没有需要修改的问题，未生成退回修改工作簿。")
+    c.timings["print"] = time.perf_counter() - started
+    if timings:
+        screen.print(timings_line(c.timings))
     return 0
+
+
+def timings_line(timings: dict[str, float]) -> str:
+    """各阶段用时（秒）：读取与校验 1.23，计分 0.40，… 合计 …: what `qwb consolidate --timings` prints last."""
+    parts = [f"{STAGES.get(k, k)} {v:.3f}" for k, v in timings.items()]
+    return f"各阶段用时（秒）：{'，'.join(parts)}；合计 {sum(timings.values()):.3f}"

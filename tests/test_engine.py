@@ -337,3 +337,21 @@ def test_totals_grades_ranks_follow_the_formula(make_scheme: Make, inputs: list[
     assert {u.id: u.rank for u in result.units} == {u: 1 + sum(t > want[u][0] for t in totals) for u in want}
     assert [(u.rank, u.id) for u in result.units] == sorted((u.rank, u.id) for u in result.units)
     assert result.issues == [] and all(u.complete for u in result.units)
+
+
+def test_key_index_holds_one_unit_and_answers_for_every_key() -> None:
+    from qwb.engine import KeyIndex, PerUnit
+    from qwb.scheme import bundled, load
+    from qwb.scheme.entries import entries
+
+    for path in bundled():
+        scheme = load(path)
+        index = KeyIndex(scheme)
+        assert isinstance(index.fields, PerUnit)
+        every = list(entries(scheme))
+        assert list(index.fields) == [e.key for e in every] and len(index.items) == len(every)
+        for e in every:
+            assert index.fields[e.key] == e.field and index.items.get(e.key) is e.item and e.key in index.fields
+        unit = scheme.units[0].id
+        for wrong in (f"nobody|{every[0].key.partition('|')[2]}", f"{unit}|nothing|Y|值", unit, "", 3):
+            assert wrong not in index.fields and index.fields.get(wrong) is None  # type: ignore[arg-type]

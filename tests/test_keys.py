@@ -48,3 +48,19 @@ def test_every_listing_of_keys_agrees(path) -> None:
         parsed = EntryKey.parse(e.key)
         assert parsed is not None and parsed.unit == e.unit_id and parsed.period == e.period.id
         assert parsed.field == e.field.name and parsed.is_veto == e.is_veto
+
+
+def test_places_and_located_behave_as_dicts_of_places() -> None:
+    import pickle
+
+    from qwb.keys import Located, Places
+
+    a = Places("a.xlsx", "填报", {"u1|1|Y|值": "D5", "u1|2|Y|值": "D6"})
+    b = Places("b.xlsx", "填报", {"u1|2|Y|值": "D9", "u2|1|Y|值": "D5"})
+    assert a["u1|1|Y|值"] == {"file": "a.xlsx", "sheet": "填报", "cell": "D5"}
+    assert a.get("nope") is None and a.get("nope", {}) == {} and "u1|2|Y|值" in a and len(a) == 2
+    assert dict(pickle.loads(pickle.dumps(a))) == dict(a)
+    both = Located([a, b])
+    expected = {k: v for m in (a, b) for k, v in m.items()}
+    assert dict(both) == expected and list(both) == list(expected) and len(both) == 3
+    assert both["u1|2|Y|值"]["file"] == "b.xlsx" and both.get("x", {}) == {} and "u2|1|Y|值" in both

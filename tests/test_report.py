@@ -483,3 +483,43 @@ def test_decimal_places_follow_the_scheme(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["总排名"]
     east = next(r for r in table(ws, 3) if r["被考核单位"] == "东区")
     assert east["总分"] == float(Decimal("84.4")) and ws.cell(4, 3).number_format == "0.0"
+
+
+def test_many_units_chart_the_top_and_a_histogram_of_everyone(mini_case: SimpleNamespace, tmp_path: Path,
+                                                              monkeypatch: Any) -> None:
+    """Beyond CHART_ALL_UP_TO units the per-unit charts show the top TOP_N only (a thousand bars cannot be
+    read) and a histogram by score band counts every unit; the ranking table still has every row."""
+    from qwb.report import ranking
+
+    monkeypatch.setattr(ranking, "CHART_ALL_UP_TO", 2)
+    monkeypatch.setattr(ranking, "TOP_N", 2)
+    out = tmp_path / "排名.xlsx"
+    write_report(mini_case.c, out)
+    wb = openpyxl.load_workbook(out)
+    charts = charts_by_sheet(out)["总排名"]
+    units = mini_case.summary["units"]
+    assert len(units) == 3 and len(charts) == 4
+    totals = next(c for c in charts if c["title"].startswith("总分排名"))
+    assert "前 2 名，共 3 个单位" in totals["title"]
+    for chart in (totals, next(c for c in charts if c["title"].startswith("分类得分"))):
+        for s in chart["series"]:
+            assert len(resolve(wb, s["values"])) == 2
+            assert resolve(wb, s["categories"]) == [u["name"] for u in units[:2]]
+    histogram = next(c for c in charts if c["title"].startswith("分数分布"))
+    counts = resolve(wb, histogram["series"][0]["values"])
+    bands = ranking.score_bands([u["total"] for u in units])
+    assert counts == [b[2] for b in bands] and sum(counts) == len(units)
+    assert resolve(wb, histogram["series"][0]["categories"]) == [f"{lo:g}–{hi:g}" for lo, hi, _n in bands]
+    assert [wb["总排名"].cell(4 + i, 2).value for i in range(3)] == [u["name"] for u in units]
+
+
+def test_score_bands_cover_every_total_in_at_most_about_twenty_bands() -> None:
+    from qwb.report.ranking import score_bands
+
+    assert score_bands([]) == []
+    assert score_bands([83.5, 84.19, 80.0]) == [(80, 81, 1), (81, 82, 0), (82, 83, 0), (83, 84, 1), (84, 85, 1)]
+    bands = score_bands([40.2, 95.5, 60, 61, 95.0])
+    assert bands[0] == (40, 45, 1) and bands[-1] == (95, 100, 2) and len(bands) == 12
+    wide = score_bands([0, 100, 120])
+    assert wide[0][:2] == (0, 10) and sum(b[2] for b in wide) == 3 and len(wide) <= 20
+    assert all(hi - lo == 10 for lo, hi, _n in wide)

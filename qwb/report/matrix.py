@@ -37,8 +37,9 @@ def write(r: Report) -> None:
     last_col = first_item + len(indicators) - 1
     title_block(r, ws, f"{r.heading}指标得分", _legend(r), min(last_col + 1, 16))
     _headers(r, ws, first_item)
+    numbers: dict[Decimal, float] = {}
     for i, u in enumerate(units):
-        _unit_row(r, ws, FIRST + i, u, first_item)
+        _unit_row(r, ws, FIRST + i, u, first_item, numbers)
     last_row = FIRST + len(units) - 1
     if units:
         for k, ind in enumerate(indicators):
@@ -90,20 +91,27 @@ def _headers(r: Report, ws: Any, first_item: int) -> None:
             put(ws, FULL_ROW, first_item + k, float(ind.points), full)
 
 
-def _unit_row(r: Report, ws: Any, row: int, unit: Any, first_item: int) -> None:
+def _unit_row(r: Report, ws: Any, row: int, unit: Any, first_item: int, numbers: dict[Decimal, float]) -> None:
+    """One unit's row; ``numbers`` caches the shown value of each distinct score (a few per indicator)."""
     st = r.styles
     put(ws, row, 0, unit.rank, st.cell(align="center"))
     put(ws, row, 1, unit.name, st.cell())
     put(ws, row, 2, r.num(unit.total), st.number(r.decimals, bold=True))
     score_format = st.cell(num_format="0.##")
     na_format = st.cell(bg_color=NA_FILL, font_color=UNSCORED_FONT, align="center")
-    for k, ind in enumerate(r.scheme.indicators):
-        item = unit.items[ind.id]
+    items, write_number, write_string = unit.items, ws.write_number, ws.write_string
+    for col, ind in enumerate(r.scheme.indicators, first_item):
+        item = items[ind.id]
         shown = r.item_text(unit.id, ind.id, item)
         if shown:
-            put(ws, row, first_item + k, shown, na_format)
+            write_string(row, col, shown, na_format)
+        elif item.score is None:
+            ws.write_blank(row, col, None, score_format)
         else:
-            put(ws, row, first_item + k, r.num(item.score), score_format)
+            value = numbers.get(item.score)
+            if value is None:
+                value = numbers[item.score] = r.num(item.score)
+            write_number(row, col, value, score_format)
 
 
 def _heat_map(ws: Any, col: int, last_row: int, ind: Any, units: list[Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +43,10 @@ CATEGORY_COLORS = ["#4472C4", "#70AD47", "#FFC000", "#5B9BD5", "#A5A5A5", "#ED7D
 #: colours light enough to need dark labels
 LIGHT = {"#FFC000", "#A5A5A5", "#5B9BD5", "#00B0F0", "#F4B183"}
 PX_PER_ROW = 20
+#: with more units than this the per-unit charts show the top TOP_N only, and a histogram of the totals by
+#: score band shows everyone (a thousand bars cannot be read)
+CHART_ALL_UP_TO = 50
+TOP_N = 30
 #: with more units than this the table runs over a page and its header is repeated
 REPEAT_FROM = 24
 
@@ -61,6 +66,15 @@ class Layout:
     @property
     def last_unit_row(self) -> int:
         return FIRST + self.n - 1
+
+    @property
+    def charted(self) -> int:
+        """How many units (from the top) the per-unit charts show."""
+        return self.n if self.n <= CHART_ALL_UP_TO else TOP_N
+
+    @property
+    def last_charted_row(self) -> int:
+        return FIRST + self.charted - 1
 
     def category_col(self, i: int) -> int:
         return len(COLUMNS) + i
@@ -117,8 +131,6 @@ def write(r: Report) -> None:
     ws.freeze_panes(FIRST, 2)
     page_setup(r, ws, repeat=HEADER if n > REPEAT_FROM else None, last_row=last_row, last_col=last_col,
                fit_height=1 if n == 1 else 0)  # one place: its table and chart on one page
-    if n > 1:
-        ws.set_h_pagebreaks([layout.chart_row - 1])
     ws.activate()
 
 
@@ -227,20 +239,21 @@ def _change_chart(r: Report, ws: Any, layout: Layout, at: int) -> int:
     """名次升降: places moved since last year, one bar per unit in ranking order (new units have no bar)."""
     col = layout.data_col + len(r.scheme.grades) + 1  # right of the grade lines' data
     ws.write_string(HEADER, col, "名次变化", r.styles.get(font_color="#7F7F7F"))
-    for i, u in enumerate(r.c.result.units):
+    for i, u in enumerate(r.c.result.units[:layout.charted]):
         change = rank_change(r.c.previous.get(u.id), u.rank)
         if change is not None:
             ws.write_number(FIRST + i, col, change, r.styles.get(font_color="#7F7F7F"))
     chart = r.workbook.add_chart({"type": "column"})
     chart.add_series({
         "name": sheet_ref(SHEET, HEADER, col),
-        "categories": sheet_ref(SHEET, FIRST, COL["被考核单位"], layout.last_unit_row),
-        "values": sheet_ref(SHEET, FIRST, col, layout.last_unit_row),
+        "categories": sheet_ref(SHEET, FIRST, COL["被考核单位"], layout.last_charted_row),
+        "values": sheet_ref(SHEET, FIRST, col, layout.last_charted_row),
         "fill": {"color": UP}, "invert_if_negative": True, "invert_if_negative_color": DOWN,
         "data_labels": {"value": True, "font": chart_font(8)}, "gap": 60,
     })
-    chart.set_title(_title("与上年相比的名次变化（正数为上升）"))
-    chart.set_x_axis(_category_axis(layout.n) | {"label_position": "low"})
+    top = f"，前 {layout.charted} 名" if layout.charted < layout.n else ""
+    chart.set_title(_title(f"与上年相比的名次变化（正数为上升{top}）"))
+    chart.set_x_axis(_category_axis(layout.charted) | {"label_position": "low"})
     chart.set_y_axis({"num_font": chart_font(9), "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
                       "line": {"none": True}})
     chart.set_legend({"none": True})
@@ -298,7 +311,7 @@ def _threshold_data(r: Report, ws: Any, layout: Layout) -> list[tuple[int, str, 
         col = layout.data_col + k
         ws.set_column(col, col, 11)
         ws.write_string(HEADER, col, f"{g.name}（{numtext.points(g.min)}）", st.header())
-        for i in range(layout.n):
+        for i in range(layout.charted):
             ws.write_number(FIRST + i, col, float(g.min), st.cell(font_color="#7F7F7F"))
         out.append((col, g.name, r.grade_fills.get(g.name, ("", "#7F7F7F"))[1]))
     return out
@@ -327,7 +340,65 @@ def _charts(r: Report, ws: Any, layout: Layout) -> int:
     else:
         stacks.set_size({"width": width, "height": bottom_height})
         ws.insert_chart(below, 0, stacks, {"object_position": 3})
-    return below + math.ceil(bottom_height / PX_PER_ROW)
+    last = below + math.ceil(bottom_height / PX_PER_ROW)
+    breaks = [layout.chart_row - 1]
+    if layout.charted < layout.n:  # on a page of its own: the three charts above fill one
+        histogram = _histogram_chart(r, ws, layout)
+        histogram.set_size({"width": width, "height": top_height})
+        breaks.append(last + 1)
+        ws.insert_chart(last + 2, 0, histogram, {"object_position": 3})
+        last += 2 + math.ceil(top_height / PX_PER_ROW)
+    ws.set_h_pagebreaks(breaks)
+    return last
+
+
+def score_bands(totals: list[float]) -> list[tuple[int, int, int]]:
+    """The totals counted by score band, [low, high) of a width of 1, 2 or 5 times a power of ten giving at
+    most about 20 bands, from the band of the lowest total to that of the highest."""
+    if not totals:
+        return []
+    low, high = min(totals), max(totals)
+    width, factors = 1, itertools.cycle((2, 2.5, 2))  # 1, 2, 5, 10, 20, 50, …
+    while (high - low) / width > 20:
+        width = int(width * next(factors))
+    start = math.floor(low / width) * width
+    count = int((high - start) // width) + 1
+    bands = [0] * count
+    for t in totals:
+        bands[min(int((t - start) // width), count - 1)] += 1
+    return [(start + k * width, start + (k + 1) * width, bands[k]) for k in range(count)]
+
+
+def _histogram_chart(r: Report, ws: Any, layout: Layout) -> Any:
+    """分数分布: every unit counted by its total's band (its data right of the print area)."""
+    st = r.styles
+    col = layout.data_col + len(r.scheme.grades) + 3  # right of the grade lines' and the changes' data
+    bands = score_bands([float(u.total) for u in r.c.result.units])
+    ws.write_string(HEADER, col, "分数段", st.header())
+    ws.write_string(HEADER, col + 1, "单位数", st.header())
+    ws.set_column(col, col, 11)
+    for k, (low, high, count) in enumerate(bands):
+        ws.write_string(FIRST + k, col, f"{low:g}–{high:g}", st.get(font_color="#7F7F7F"))
+        ws.write_number(FIRST + k, col + 1, count, st.get(font_color="#7F7F7F"))
+    chart = r.workbook.add_chart({"type": "column"})
+    last = FIRST + max(len(bands), 1) - 1
+    chart.add_series({
+        "name": sheet_ref(SHEET, HEADER, col + 1),
+        "categories": sheet_ref(SHEET, FIRST, col, last),
+        "values": sheet_ref(SHEET, FIRST, col + 1, last),
+        "fill": {"color": "#4472C4"}, "border": {"color": "#FFFFFF", "width": 0.5}, "gap": 8,
+        "data_labels": {"value": True, "position": "outside_end", "font": chart_font(8)},
+    })
+    most = max((b[2] for b in bands), default=1)
+    step = nice_step(most)
+    chart.set_title(_title(f"分数分布（全部 {layout.n} 个单位，按总分分段，含下限不含上限）", 11))
+    chart.set_x_axis({"num_font": chart_font(8, rotation=-45 if len(bands) > 12 else 0), "major_tick_mark": "none",
+                      "name": "总分", "name_font": chart_font(9, bold=False)})
+    top = step * (most // step + 1)
+    chart.set_y_axis(_value_axis(top + step if top - most < 0.12 * top else top, step, "单位数"))
+    chart.set_legend({"none": True})
+    chart.set_chartarea({"border": {"color": "#D9D9D9"}})
+    return chart
 
 
 def _title(text: str, size: float = 12) -> dict[str, Any]:
@@ -360,18 +431,18 @@ def _top_of_scale(r: Report) -> float:
 
 
 def _totals_chart(r: Report, ws: Any, layout: Layout) -> Any:
-    wb, n = r.workbook, layout.n
-    names = sheet_ref(SHEET, FIRST, COL["被考核单位"], layout.last_unit_row)
+    wb, n, last = r.workbook, layout.charted, layout.last_charted_row
+    names = sheet_ref(SHEET, FIRST, COL["被考核单位"], last)
     chart = wb.add_chart({"type": "column"})
     points = [{"fill": {"color": r.grade_fills.get(u.grade, ("", "#4472C4"))[1]}, "border": {"none": True}}
-              for u in r.c.result.units]
+              for u in r.c.result.units[:n]]
     labels = {"value": True, "position": "inside_end", "font": chart_font(8 if n <= 12 else 7, color="#FFFFFF",
                                                                            bold=True),
               "num_format": "0." + "0" * r.decimals if r.decimals else "0"}
     chart.add_series({
         "name": sheet_ref(SHEET, HEADER, COL["总分"]),
         "categories": names,
-        "values": sheet_ref(SHEET, FIRST, COL["总分"], layout.last_unit_row),
+        "values": sheet_ref(SHEET, FIRST, COL["总分"], last),
         "points": points,
         "data_labels": labels if n <= 20 else {},
         "gap": 60 if n <= 12 else 30,
@@ -381,13 +452,15 @@ def _totals_chart(r: Report, ws: Any, layout: Layout) -> Any:
         lines.add_series({
             "name": sheet_ref(SHEET, HEADER, col),
             "categories": names,
-            "values": sheet_ref(SHEET, FIRST, col, layout.last_unit_row),
+            "values": sheet_ref(SHEET, FIRST, col, last),
             "line": {"color": color, "width": 1.5, "dash_type": "dash"},
             "marker": {"type": "none"},
         })
     if lines.series:
         chart.combine(lines)
-    chart.set_title(_title("总分排名（柱色为等次，虚线为等次分数线）" if r.scheme.grades else "总分排名"))
+    top = f"前 {n} 名，共 {layout.n} 个单位" if n < layout.n else ""
+    notes = "，".join(x for x in (top, "柱色为等次，虚线为等次分数线" if r.scheme.grades else "") if x)
+    chart.set_title(_title(f"总分排名（{notes}）" if notes else "总分排名"))
     chart.set_x_axis(_category_axis(n))
     chart.set_y_axis(_value_axis(_top_of_scale(r), 10))
     if lines.series:  # the grade lines named in the legend; the bars need no entry
@@ -399,9 +472,9 @@ def _totals_chart(r: Report, ws: Any, layout: Layout) -> Any:
 
 
 def _category_chart(r: Report, layout: Layout) -> Any:
-    n = layout.n
+    n, last = layout.charted, layout.last_charted_row
     chart = r.workbook.add_chart({"type": "column", "subtype": "stacked"})
-    names = sheet_ref(SHEET, FIRST, COL["被考核单位"], layout.last_unit_row)
+    names = sheet_ref(SHEET, FIRST, COL["被考核单位"], last)
     points = category_points(r)
     for j, cat in enumerate(layout.categories):
         col = layout.category_col(j)
@@ -409,7 +482,7 @@ def _category_chart(r: Report, layout: Layout) -> Any:
         chart.add_series({
             "name": category_label(cat, points[cat]),  # the header without its line break
             "categories": names,
-            "values": sheet_ref(SHEET, FIRST, col, layout.last_unit_row),
+            "values": sheet_ref(SHEET, FIRST, col, last),
             "fill": {"color": color},
             "border": {"color": "#FFFFFF", "width": 0.5} if n <= 30 else {"none": True},
             "gap": 50,
@@ -418,7 +491,7 @@ def _category_chart(r: Report, layout: Layout) -> Any:
             if n <= 10 and len(layout.categories) <= 6 else {},
         })
     total = float(sum(category_points(r).values()))
-    chart.set_title(_title("分类得分（未折算，按名次排列）", 11))
+    chart.set_title(_title(f"分类得分（未折算，{'前 ' + str(n) + ' 名' if n < layout.n else '按名次排列'}）", 11))
     chart.set_x_axis(_category_axis(n))
     chart.set_y_axis(_value_axis(math.ceil(max(total, 1) / 10) * 10, 20 if total > 60 else None))
     chart.set_legend({"position": "bottom", "font": chart_font(8)})

@@ -47,14 +47,30 @@ def csv_path(out: Path) -> Path:
 
 def rows(r: Report) -> Iterator[list[Any]]:
     """Every entry as a row of COLUMNS' values, in file then cell order."""
+    periods = {p.id: p.name for p in r.scheme.periods}
     for rf in r.c.returns:
-        for key in sorted(rf.entries, key=lambda k, w=rf.where: cell_order(w.get(k, {}).get("cell", ""))):
+        status = STATUS.get(rf.status, rf.status)
+        for key in in_cell_order(rf):
             where = rf.where.get(key, {})
             unit, item, period, name = EntryKey.parse(key) or BLANK_KEY
+            period = periods.get(period, period)
             value = rf.checked.values.get(key)
-            yield [rf.name, STATUS.get(rf.status, rf.status), where.get("sheet", ""), where.get("cell", ""),
-                   rf.sha256, key, r.scheme.unit_name(unit) if unit else "", item, _period_name(r, period), name,
+            yield [rf.name, status, where.get("sheet", ""), where.get("cell", ""),
+                   rf.sha256, key, r.scheme.unit_name(unit) if unit else "", item, period, name,
                    rf.entries.get(key), "" if value is None else str(value), _use(r, rf, key)]
+
+
+def in_cell_order(rf: Any) -> list[str]:
+    """A return's keys in the order of their cells: the order they were read in, unless something was
+    added out of order (then sorted)."""
+    keys = list(rf.entries)
+    cells = [rf.where.get(k, {}).get("cell", "") for k in keys]
+    letters = {c.rstrip("0123456789") for c in cells}
+    if len(letters) == 1 and all(c[len(c.rstrip("0123456789")):] for c in cells):  # one column: compare rows
+        numbers = [int(c[len(c.rstrip("0123456789")):]) for c in cells]
+        if all(a < b for a, b in zip(numbers, numbers[1:])):
+            return keys
+    return [k for _order, _n, k in sorted((cell_order(c), n, k) for n, (c, k) in enumerate(zip(cells, keys)))]
 
 
 def write_csv(r: Report, out: Path) -> None:
@@ -64,15 +80,19 @@ def write_csv(r: Report, out: Path) -> None:
 
     from qwb.files import write_atomic
 
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([c.name for c in COLUMNS])
-    raw_col, file_col = COL["原始值"], COL["文件"]
-    for row in rows(r):
-        row[raw_col] = "" if row[raw_col] is None else _csv_safe(row[raw_col])
-        row[file_col] = _csv_safe(row[file_col])
-        writer.writerow(row)
-    write_atomic(csv_path(out), ("\ufeff" + text.getvalue()).encode("utf-8"))
+    def stream(handle: Any) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=False)
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow([c.name for c in COLUMNS])
+        raw_col, file_col = COL["原始值"], COL["文件"]
+        for row in rows(r):
+            row[raw_col] = "" if row[raw_col] is None else _csv_safe(row[raw_col])
+            row[file_col] = _csv_safe(row[file_col])
+            writer.writerow(row)
+        text.flush()
+        text.detach()  # the handle stays open for write_atomic to sync and close
+
+    write_atomic(csv_path(out), stream)
 
 
 def _csv_safe(value: Any) -> Any:
@@ -99,7 +119,7 @@ def write(r: Report) -> None:
     header_row(r, ws, HEADER, with_widths(COLUMNS, 文件=fit_width([rf.name for rf in r.c.returns], 16, 56)))
     row = FIRST
     for rf in r.c.returns:
-        for key in sorted(rf.entries, key=lambda k, w=rf.where: cell_order(w.get(k, {}).get("cell", ""))):
+        for key in in_cell_order(rf):
             _entry(r, ws, row, rf, key)
             row += 1
     last_row = max(row - 1, FIRST)
