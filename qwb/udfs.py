@@ -64,13 +64,13 @@ from qwb.rules import (
     score_expression,
     yesno_field,
 )
-from qwb.scheme.model import Grade, Scheme
+from qwb.scheme.model import Grade, Indicator, Scheme
 from qwb.values import is_blank, parse_input
 
 __all__ = [
     "QWB_AVERAGE", "QWB_BONUS", "QWB_CHOICE", "QWB_COMPARE", "QWB_DEDUCT", "QWB_GRADE", "QWB_LINEAR",
     "QWB_PROPORTIONAL", "QWB_RANK", "QWB_RANKSCORE", "QWB_SCORE", "QWB_STEPS", "QWB_TARGET", "QWB_TARGETS",
-    "QWB_TOTAL",
+    "QWB_TOTAL", "QWB_UNITSCORE",
 ]
 
 logger = logging.getLogger(__name__)
@@ -228,10 +228,11 @@ def _result(value: Decimal) -> float:
     return float(value)
 
 
-def _score(rule: Rule, points: Decimal, raw: dict[str, Any]) -> Decimal:
-    """The item score the engine gives these inputs: each checked as the engine does, the rule's expression."""
+def _score(rule: Rule, points: Decimal, raw: dict[str, Any], unit: str | None = None) -> Decimal:
+    """The item score the engine gives these inputs: each checked as the engine does, the rule's expression
+    (with ``unit``'s own targets where the rule sets targets per unit)."""
     env = {f.name: _input(raw.get(f.name), f) for f in rule.input_fields(points)}
-    value = score_expression(rule, points).evaluate(env)
+    value = score_expression(rule, points, unit).evaluate(env)
     if not isinstance(value, Decimal):
         raise CellError(NOT_AVAILABLE, "无法计分")
     return value
@@ -437,18 +438,60 @@ def QWB_RANK(value: Any, values: list[Any]) -> Any:  # noqa: N802
 @excel_function
 def QWB_SCORE(scheme_path: Any, indicator_id: Any, *values: Any) -> Any:  # noqa: N802
     """按方案文件中该指标自己的评分规则计分（一个时间节点的得分）。"""
+    scheme, indicator = _scheme_item(scheme_path, indicator_id)
+    rule = indicator.rule
+    if getattr(rule, "varies_by_unit", False):
+        raise CellError(BAD_VALUE, f"指标 {indicator.id} 各单位目标不同：请用 QWB_UNITSCORE 并给出单位")
+    if len({r for _, r in indicator.rules}) > 1:
+        raise CellError(BAD_VALUE, f"指标 {indicator.id} 各时间节点规则不同：请用 QWB_UNITSCORE 并给出时间节点")
+    return _result(_item_score(indicator, rule, None, values))
+
+
+@func(category=CATEGORY)
+@doc_args(
+    scheme_path="方案文件（.yaml 或 .xlsx）的完整路径，或内置方案名，如 changzhou",
+    indicator_id="指标编号",
+    unit="被考核单位（编号或名称）；留空按方案的统一目标",
+    period="时间节点（编号或名称）；留空为该指标的最后一个节点",
+    values="该指标在该节点的填报值，按填报项顺序",
+)
+@excel_function
+def QWB_UNITSCORE(scheme_path: Any, indicator_id: Any, unit: Any, period: Any, *values: Any) -> Any:  # noqa: N802
+    """按方案计分，用该单位自己的目标和该时间节点自己的规则（方案按单位另定目标或按节点定规则时用）。"""
+    scheme, indicator = _scheme_item(scheme_path, indicator_id)
+    unit_id = _lookup(_label(_single(unit, "单位")), {u.id: u.name for u in scheme.units}, "被考核单位")
+    periods = {p.id: p.name for p in scheme.periods_of(indicator)}
+    period_id = _lookup(_label(_single(period, "时间节点")), periods, f"指标 {indicator.id} 的时间节点")
+    return _result(_item_score(indicator, indicator.rule_in(period_id), unit_id, values))
+
+
+def _scheme_item(scheme_path: Any, indicator_id: Any) -> tuple[Scheme, Indicator]:
     scheme = load_scheme(_label(_single(scheme_path, "方案文件")))
     item_id = _label(_single(indicator_id, "指标编号"))
     indicator = next((i for i in scheme.indicators if i.id == item_id), None)
     if indicator is None:
         raise CellError(NOT_AVAILABLE, f"方案中没有指标“{item_id}”")
-    if isinstance(indicator.rule, RelativeRule):
-        raise CellError(BAD_VALUE, f"指标 {item_id} 与其他单位比较计分：请用 QWB_PROPORTIONAL、QWB_RANKSCORE 或 QWB_AVERAGE")
-    fields = indicator.input_fields()
+    return scheme, indicator
+
+
+def _lookup(given: str, names: dict[str, str], what: str) -> str | None:
+    """The id of a unit or period given by id or name; None for a blank cell."""
+    if not given:
+        return None
+    for key, name in names.items():
+        if given in (key, name):
+            return key
+    raise CellError(NOT_AVAILABLE, f"方案中没有{what}“{given}”")
+
+
+def _item_score(indicator: Indicator, rule: Rule, unit: str | None, values: tuple[Any, ...]) -> Decimal:
+    if isinstance(rule, RelativeRule):
+        raise CellError(BAD_VALUE, f"指标 {indicator.id} 与其他单位比较计分：请用 QWB_PROPORTIONAL、QWB_RANKSCORE 或 "
+                                   "QWB_AVERAGE")
+    fields = rule.input_fields(indicator.points)
     if len(values) > len(fields):
-        raise CellError(BAD_VALUE, f"指标 {item_id} 只有 {len(fields)} 个填报项：{'、'.join(f.name for f in fields)}")
-    raw = {f.name: v for f, v in zip(fields, values)}
-    return _result(_score(indicator.rule, indicator.points, raw))
+        raise CellError(BAD_VALUE, f"指标 {indicator.id} 只有 {len(fields)} 个填报项：{'、'.join(f.name for f in fields)}")
+    return _score(rule, indicator.points, {f.name: v for f, v in zip(fields, values)}, unit)
 
 
 @func(category=CATEGORY)

@@ -81,7 +81,7 @@ def test_metadata_over_http_lists_the_qwb_functions(server: str) -> None:
     functions = {f["name"]: f for f in json.loads(body)["functions"]}
     assert status == 200
     assert {"QWB_TARGET", "QWB_SCORE", "QWB_TOTAL", "QWB_RANK"} <= set(functions)
-    assert len(functions) == 15  # qwb.udfs only: none of xlwings Server's examples
+    assert len(functions) == 16  # qwb.udfs only: none of xlwings Server's examples
     target = functions["QWB_TARGET"]
     assert [p["name"] for p in target["parameters"]] == ["value", "op", "target", "pass_score", "fail_score"]
     assert "目标" in target["description"]

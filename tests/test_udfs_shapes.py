@@ -96,3 +96,19 @@ def test_generated_relative_cases_agree(numbers: list[Decimal], better: str) -> 
             float(rank)
         mean = RelativeRule("average", better, below=Decimal(3)).scores(Decimal(8), members)[str(i)]
         assert call("QWB_AVERAGE", cell(floats[i]), column(floats), cell(8), cell(better), cell(3)) == float(mean)
+
+
+def test_unitscore_uses_each_units_target_and_each_nodes_rule() -> None:
+    path = cell(str(SHAPES))
+    for unit in UNITS:  # item 4: 100 %, 丙区 90 %, 己区 80 %
+        value = VALUES[f"{unit}|4|Y|数值"]
+        assert call("QWB_UNITSCORE", path, cell("4"), cell(unit), cell("Y"), cell(value)) == engine(unit, "4", "Y")
+    assert call("QWB_UNITSCORE", path, cell("4"), cell("丙区"), cell("年终"), cell(0.9)) == 6  # by name
+    assert call("QWB_UNITSCORE", path, cell("4"), cell("甲区"), cell("年终"), cell(0.9)) == 0
+    assert call("QWB_UNITSCORE", path, cell("4"), cell(None), cell(None), cell(0.9)) == 0  # blank unit: the common target
+    assert call("QWB_SCORE", path, cell("4"), cell(0.9)) == VALUE  # it would not know whose target
+    assert call("QWB_UNITSCORE", path, cell("4"), cell("庚区"), cell("Y"), cell(0.9)) == NA
+    assert call("QWB_UNITSCORE", path, cell("4"), cell("a"), cell("H1"), cell(0.9)) == NA  # 4 has no 半年 node
+    # item 1: a choice at 半年, a target at 年终
+    assert call("QWB_UNITSCORE", path, cell("1"), cell(None), cell("半年"), cell("已制定方案")) == 5
+    assert call("QWB_SCORE", path, cell("1"), cell("已制定方案")) == VALUE

@@ -160,8 +160,7 @@ class TargetsRule(Rule):
     def describe_for(self, points: Decimal, unit: str | None) -> str:
         if self.scored_each:
             return "；".join(f"{t.text(unit)} 得 {plain(_dec(t.score))} 分" for t in self.targets) + "；分别计分后相加"
-        each = Decimal(points) / len(self.targets) if self.targets else ZERO
-        return "；".join(t.text(unit) for t in self.targets) + f"；每达到一项得 {plain(each)} 分"
+        return "；".join(t.text(unit) for t in self.targets) + "；" + _share_text(Decimal(points), len(self.targets))
 
     def to_params(self) -> dict[str, Any]:
         out = []
@@ -177,6 +176,16 @@ class TargetsRule(Rule):
                 d["range"] = [number(t.range[0]), number(t.range[1])]
             out.append(d)
         return {"targets": out}
+
+
+def _share_text(points: Decimal, count: int) -> str:
+    """"每达到一项得 2.5 分", or for a share with more than two decimals "每达到一项得 4 分的 1/3（约 1.33 分）"."""
+    if not count:
+        return "无目标，得 0 分"
+    each = points / count
+    if each == each.quantize(Decimal("0.01")):
+        return f"每达到一项得 {plain(each)} 分"
+    return f"每达到一项得 {plain(points)} 分的 1/{count}（约 {each.quantize(Decimal('0.01'))} 分）"
 
 
 METHODS = ("proportional", "rank", "average")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 from typing import Any
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
@@ -336,11 +337,18 @@ class TemplateWriter:
             na = self.na_cells.get((unit, ind.id))
             entry = quoted(ENTRY_SHEET)
             ws.write_formula(row, 5, f'=IF({entry}!{na}="{YES}",1,0)' if na else "=0", st.text(), 0)
+            if self.scored_later(ind):
+                ws.write_string(row, SUMMARY_SCORE_COL, RELATIVE_LATER, st.score())
+                continue
             cells = [f"{entry}!{self.score_cells[(unit, ind.id, p.id)]}" for p in s.periods_of(ind)]
             ws.write_formula(row, SUMMARY_SCORE_COL, aggregate_formula(s.period_aggregate, cells), st.score(), 0)
         last = first + len(s.indicators) - 1
         category, pts, role, na, score = (xl_range_abs(first, col, last, col) for col in (1, 3, 4, 5, 6))
         self.write_totals(ws, (pts, role, na, score), category, unit)
+
+    def scored_later(self, ind: Indicator) -> bool:
+        """An item compared with the other units in some period: a unit's own template cannot score it."""
+        return any(ind.rule_in(p.id).type == "relative" for p in self.scheme.periods_of(ind))
 
     def value_range(self) -> str:
         """The 填报值 cells of the entry table: blank until the filler types something."""
@@ -360,6 +368,8 @@ class TemplateWriter:
             deduction = f"MIN({deduction},{plain(s.deduction_cap)})"
         vetoes = [f"{quoted(ENTRY_SHEET)}!{c}=\"{YES}\"" for (u, _v), c in self.veto_cells.items() if u == unit]
         veto = f"OR({','.join(vetoes)})" if vetoes else "FALSE"
+        later = [i for i in s.indicators if self.scored_later(i)]
+        total_label = f"总分（不含{len(later)}项）" if later else "总分"
         lines = [
             ("基本分（原始）", f'=SUMIFS({score},{role},"基本",{na},0)'),
             ("基本分满分", f'=SUMIFS({pts},{role},"基本",{na},0)'),
@@ -367,7 +377,7 @@ class TemplateWriter:
             ("折算基本分", "=IF(J5=0,0,J4*J6/J5)"),
             ("加分", f"={bonus}"),
             ("扣分", f"={deduction}"),
-            ("总分", f'=IF(COUNTA({self.value_range()})=0,"",ROUND(MAX(J7+J8-J9,0),{s.decimals}))'),
+            (total_label, f'=IF(COUNTA({self.value_range()})=0,"",ROUND(MAX(J7+J8-J9,0),{s.decimals}))'),
             ("否决", f'=IF({veto},"是","否")'),
         ]
         ws.write_string(2, 8, "合计", st.header())
@@ -378,7 +388,13 @@ class TemplateWriter:
         grades = [(g.name, plain(g.min)) for g in s.grades]
         ws.write_string(11, 8, "等次", st.text(bold=True))
         grade = grade_formula("J10", grades, 'J11="是"', s.veto_grade).removeprefix("=")
-        ws.write_formula(11, 9, f'=IF(J10="","",{grade})', st.score(), "")
+        if later:
+            ws.write_string(11, 9, "汇总后确定", st.score())
+            points = plain(sum((i.points for i in later), Decimal(0)))
+            # short enough for one line: a taller row would stretch the indicator row beside it
+            merge_text(ws, 12, 8, 12, 9, f"另 {len(later)} 项（{points} 分）由质强办汇总后计算", st.text())
+        else:
+            ws.write_formula(11, 9, f'=IF(J10="","",{grade})', st.score(), "")
         ws.write_string(13, 8, "分类得分（未折算）", st.header())
         ws.write_string(13, 9, "", st.header())
         tops = list(dict.fromkeys(i.path[0] for i in s.base_indicators if i.path))
