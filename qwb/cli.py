@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SCHEME_HELP = "方案文件（.yaml 或 .xlsx），或内置方案名：changzhou、tieling、xianning、yangjiang、yongzhou"
 
 
 class ChineseParser(argparse.ArgumentParser):
@@ -30,10 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     scheme = sub.add_parser("scheme", help="考核方案：检查、转换")
     scheme_sub = scheme.add_subparsers(dest="scheme_command", parser_class=ChineseParser)
     p = scheme_sub.add_parser("check", help="检查方案（.yaml 或 .xlsx）中的不一致")
-    p.add_argument("scheme", type=Path)
+    p.add_argument("scheme", type=scheme_arg, help=SCHEME_HELP)
     p.set_defaults(run=run_scheme_check)
     p = scheme_sub.add_parser("export", help="在 YAML 与 Excel 两种形式之间转换方案")
-    p.add_argument("scheme", type=Path)
+    p.add_argument("scheme", type=scheme_arg, help=SCHEME_HELP)
     p.add_argument("--out", type=Path, required=True, help="输出文件（.yaml 或 .xlsx）")
     p.set_defaults(run=run_scheme_export)
     p = scheme_sub.add_parser("blank", help="生成空白的方案编制工作簿")
@@ -41,26 +42,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=run_scheme_blank)
 
     p = sub.add_parser("score", help="按方案为 JSON 中的填报值计分")
-    p.add_argument("scheme", type=Path)
+    p.add_argument("scheme", type=scheme_arg, help=SCHEME_HELP)
     p.add_argument("entries", type=Path, help='{"entries": {编码: 值}}')
     p.add_argument("--json", type=Path, dest="json_out", help="写出汇总 JSON")
     p.add_argument("--full", action="store_true", help="在终端显示完整排名（默认单位多时只显示前 10 名和后 10 名）")
     p.set_defaults(run=run_score)
 
     p = sub.add_parser("template", help="生成填报模板（按部门或按被考核单位）")
-    p.add_argument("scheme", type=Path)
+    p.add_argument("scheme", type=scheme_arg, help=SCHEME_HELP)
     p.add_argument("--by", choices=("department", "unit"), required=True)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--password", default=None, help="工作表保护密码（默认无密码）")
     p.set_defaults(run=run_template)
 
     p = sub.add_parser("check", help="检查一份退回的填报文件")
-    p.add_argument("scheme", type=Path)
+    p.add_argument("scheme", type=scheme_arg, help=SCHEME_HELP)
     p.add_argument("return_file", type=Path)
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("consolidate", help="汇总一个文件夹中的退回文件，计分并排名")
-    p.add_argument("scheme", type=Path)
+    p.add_argument("scheme", type=scheme_arg, help=SCHEME_HELP)
     p.add_argument("returns", type=Path)
     p.add_argument("--out", type=Path, required=True, help="排名工作簿 .xlsx")
     p.add_argument("--json", type=Path, dest="json_out", help="汇总 JSON")
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=run_consolidate)
 
     p = sub.add_parser("adjustments", help="生成空白的核查调整工作簿（配合 qwb consolidate --adjust）")
-    p.add_argument("scheme", type=Path)
+    p.add_argument("scheme", type=scheme_arg, help=SCHEME_HELP)
     p.add_argument("--out", type=Path, required=True, help="输出的 .xlsx")
     p.set_defaults(run=run_adjustments)
 
@@ -129,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # --- commands ---------------------------------------------------------------------
+
+
+def scheme_arg(text: str) -> Path:
+    """A scheme file, or a bundled scheme by name (changzhou, tieling, xianning, yangjiang, yongzhou)."""
+    from qwb.scheme import resolve
+
+    return resolve(text) or Path(text)
 
 
 def _console() -> Any:

@@ -497,8 +497,8 @@ class RuleBadParameter(IssueType):
 class RuleUnknownType(IssueType):
     code = "rule-unknown-type"
     title = "未知的规则类型"
-    description = "rule.type 不是八种规则之一。"
-    fix = "使用 choice、direct、target、steps、linear、compare、deduct、bonus 之一。"
+    description = "rule.type 不是十种规则类型之一。"
+    fix = "使用 choice、direct、target、steps、linear、compare、deduct、bonus、targets、relative 之一。"
 
 
 @issue_type

@@ -171,3 +171,13 @@ def test_one_resolver_for_a_scheme_by_path_or_bundled_name(tmp_path: Path) -> No
     (tmp_path / "mine.yaml").write_text(MINI.read_text(encoding="utf-8"), encoding="utf-8")
     assert resolve("mine.yaml", base=tmp_path) == tmp_path / "mine.yaml"
     assert resolve("nosuch") is None and resolve("") is None and resolve("nosuch.yaml") is None
+
+
+def test_commands_take_a_bundled_scheme_by_name(tmp_path: Path) -> None:
+    done = qwb("scheme", "check", "tieling", cwd=tmp_path)
+    assert done.returncode == 0 and "2015年度铁岭县政府质量工作考核" in done.stdout, done.stderr
+    done = qwb("template", "xianning", "--by", "unit", "--out", tmp_path / "t", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "t").glob("*.xlsx"))) == 6
+    done = qwb("scheme", "check", "nosuch", cwd=tmp_path)
+    assert done.returncode == 1 and "找不到方案文件：nosuch" in done.stdout
