@@ -132,9 +132,9 @@ def sheet_ref(sheet: str, row: int, col: int, row_end: int | None = None, col_en
 
 
 def page_setup(ws: Any, landscape: bool = True, repeat: int | None = None, fit_height: int = 0,
-               footer: str = PAGE_NUMBERS, paper: int = A4) -> None:
-    """A4 (or ``paper``: 8 is A3), fitted to one page wide (and ``fit_height`` pages high, 0: as many as it
-    takes), row ``repeat`` (0-based) printed on every page, ``footer`` (page numbers; "" for none)."""
+               footer: str = PAGE_NUMBERS, paper: int = A4, fit_width: int = 1) -> None:
+    """A4 (or ``paper``: 8 is A3), fitted to ``fit_width`` pages wide (and ``fit_height`` pages high, 0: as
+    many as it takes), row ``repeat`` (0-based) printed on every page, ``footer`` (page numbers; "" for none)."""
     if landscape:
         ws.set_landscape()
     else:
@@ -143,7 +143,7 @@ def page_setup(ws: Any, landscape: bool = True, repeat: int | None = None, fit_h
     ws.set_margins(**MARGINS)
     if repeat is not None:
         ws.repeat_rows(repeat)
-    ws.fit_to_pages(1, fit_height)
+    ws.fit_to_pages(fit_width, fit_height)
     if footer:
         ws.set_footer(footer)
 

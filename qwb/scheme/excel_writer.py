@@ -199,7 +199,10 @@ class _Writer:
                 _put(ws, r, i, row.get(col.key), self.f.cell(col))
             _fit_row(ws, r, [(row.get(c.key), c.width) for c in cols if _col_props(c)["text_wrap"]])
         ws.freeze_panes(1, 1 if name == INDICATORS else 0)
-        self.page(ws, landscape=paper == 8 or sum(c.width for c in cols) > 90, paper=paper)
+        width, page_width = sum(c.width for c in cols), PAGE_WIDTH[paper == 8]
+        self.page(ws, landscape=paper == 8 or width > 90, paper=paper, pages_wide=-(-width // page_width))
+        if width > page_width:
+            ws.repeat_columns(0, 0)  # the 编号 on every page of a sheet printed several pages wide
         return ws
 
     def validate(self, ws: Any, first: int, col_index: int, last: int, col: Col) -> None:
@@ -207,8 +210,8 @@ class _Writer:
         rule.update(input_title=col.label[:32], input_message=col.help[:255])
         ws.data_validation(first, col_index, last, col_index, rule)
 
-    def page(self, ws: Any, landscape: bool = True, paper: int = xlsx.A4) -> None:
-        xlsx.page_setup(ws, landscape, repeat=0, paper=paper)
+    def page(self, ws: Any, landscape: bool = True, paper: int = xlsx.A4, pages_wide: int = 1) -> None:
+        xlsx.page_setup(ws, landscape, repeat=0, paper=paper, fit_width=max(pages_wide, 1))
         ws.set_header("&C&A")
 
     # --- 说明 ----------------------------------------------------------------------
@@ -243,6 +246,9 @@ class _Writer:
         ws.freeze_panes(top + 1, 0)
         self.page(ws, landscape=False)
 
+
+#: column width units that print readably across one landscape page: A4, A3
+PAGE_WIDTH = (140, 200)
 
 GUIDE_LINES = (
     "1. 本工作簿是考核方案的 Excel 形式，与 YAML 形式等价：qwb scheme check 本文件.xlsx 检查，"
