@@ -523,3 +523,15 @@ def test_score_bands_cover_every_total_in_at_most_about_twenty_bands() -> None:
     wide = score_bands([0, 100, 120])
     assert wide[0][:2] == (0, 10) and sum(b[2] for b in wide) == 3 and len(wide) <= 20
     assert all(hi - lo == 10 for lo, hi, _n in wide)
+
+
+def test_a_wide_score_matrix_prints_several_pages_wide_with_the_units_on_each(tmp_path: Path) -> None:
+    scheme = load(Path(__file__).resolve().parent.parent / "qwb" / "schemes" / "yongzhou-2018.yaml")
+    out = tmp_path / "排名.xlsx"
+    (tmp_path / "退回").mkdir()
+    write_report(consolidate(scheme, tmp_path / "退回"), out)
+    ws = openpyxl.load_workbook(out)["指标得分"]
+    assert len(scheme.indicators) == 124
+    assert ws.page_setup.fitToWidth == 6 and ws.page_setup.fitToHeight == 0  # 24 indicator columns a page
+    assert ws.print_title_cols == "$A:$C" and ws.print_title_rows == "$3:$6"
+    assert ws.print_area.startswith("'指标得分'!$A$3:")  # the title row would print cut on pages 2-6

@@ -27,6 +27,8 @@ LEFT = ["名次", "被考核单位", "总分"]
 ITEM_WIDTH = 7
 #: the indicator titles above the columns: small type, at most this tall (a longer title is cut)
 TITLE_SIZE, TITLE_MAX_HEIGHT = 8, 170
+#: indicator columns printed on one A4 page; more go on further pages, readable rather than shrunk
+ITEMS_PER_PAGE = 24
 
 
 def write(r: Report) -> None:
@@ -45,8 +47,14 @@ def write(r: Report) -> None:
         for k, ind in enumerate(indicators):
             _heat_map(ws, first_item + k, last_row, ind, units)
     ws.freeze_panes(FIRST, first_item)
-    page_setup(r, ws, repeat=None, last_row=max(last_row, FULL_ROW), last_col=last_col)
+    pages_wide = -(-len(indicators) // ITEMS_PER_PAGE)
+    page_setup(r, ws, repeat=None, last_row=max(last_row, FULL_ROW), last_col=last_col, fit_width=pages_wide)
     ws.repeat_rows(CATEGORY_ROW, FULL_ROW)
+    if pages_wide > 1:
+        ws.repeat_columns(0, first_item - 1)  # rank, unit and total on every page
+        # the merged title would print cut inside the repeated columns of every further page; the page
+        # header already names the assessment and the sheet
+        ws.print_area(CATEGORY_ROW, 0, max(last_row, FULL_ROW), last_col)
 
 
 def _legend(r: Report) -> str:
