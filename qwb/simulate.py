@@ -75,6 +75,8 @@ def field_value(ind: Indicator, f: InputField, rng: random.Random, quality: floa
         return number(rng.choice(choices or [top]))
     if isinstance(ind.rule, CompareRule):
         return number(_in_range(Decimal(rng.randint(50, 150)) * unit_factor(f.unit), f))
+    if f.minimum == 0 and f.maximum == 1:  # a 要点 filled 1 (落实) or 0
+        return 1 if rng.random() < quality else rng.choice([0, 1])
     inside = [v for v in interesting_numbers(ind, f.name) if _in_range(v, f) == v]
     return number(rng.choice(inside or [_in_range(Decimal(0), f)]))
 
