@@ -217,6 +217,9 @@ def test_first_node_category_not_due_is_not_zero(scheme: Scheme, by_node: Path, 
     results = ws.cell(header + 1, cols["质量结果"]).value
     progress = ws.cell(header + 1, cols["工作推进"]).value
     assert (results, progress) == ("未到期", 40)  # 南区 first: 20 + 20 due at 一季度
+    banner = ws["A2"]  # everything due is in and correct: an interim result, not a provisional one
+    assert banner.value.startswith("期中结果：到期的都已收到，没有错误；之后的时间节点尚未到期")
+    assert banner.fill.fgColor.rgb.endswith("FFF2CC")
 
 
 def test_previous_year_arrows_with_ties(scheme: Scheme, by_node: Path, tmp_path: Path) -> None:

@@ -135,16 +135,20 @@ def write(r: Report) -> None:
 
 
 def status_line(r: Report, ws: Any, last_col: int) -> None:
-    """Row 2: 初步结果 (with what is missing and wrong, linked to the sheets that list it) or 最终结果."""
+    """Row 2: 初步结果 (with what is missing and wrong, linked to the sheets that list it), 期中结果 (an interim
+    run with everything due received and correct) or 最终结果."""
     c, st = r.c, r.styles
     errors = len(c.errors)
     kinds = {"department": "部门", "unit": "单位"}
     missing = "、".join(f"{n} 个{kinds.get(k, k)}" for k, n in _missing_by_kind(c).items())
-    if c.missing or errors or c.interim:
+    if c.missing or errors:
         parts = [f"{missing}未报送" if c.missing else "", f"{errors} 个错误" if errors else "",
                  "之后的时间节点尚未到期" if c.interim else ""]
         text = "初步结果：" + "，".join(p for p in parts if p) + "。未报或无效的项按 0 分计，排名会变。"
         fill, color = "#C00000", "white"
+    elif c.interim:
+        text = "期中结果：到期的都已收到，没有错误；之后的时间节点尚未到期，不计分，也不计入满分。"
+        fill, color = "#FFF2CC", "#7F6000"
     else:
         text = "最终结果：应报送的都已收到，没有错误。"
         fill, color = "#E2EFDA", "#375623"
