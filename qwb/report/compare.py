@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from qwb.report.base import Column, Report, header_row, page_setup, title_block
-from qwb.xlsx import merge_text, put
+from qwb.xlsx import fit_row, merge_text, put
 
 SHEET = "自评与核查"
 SUMMARY_COLUMNS = [Column("被考核单位", 14), Column("自评总分", 9), Column("核查总分", 9), Column("差值", 8),
@@ -47,6 +47,7 @@ def write(r: Report) -> None:
     ws.freeze_panes(HEADER + 1, 1)
     page_setup(r, ws, repeat=None, last_row=max(last, detail + 1), last_col=len(DETAIL_COLUMNS) - 1,
                landscape=False)
+    ws.repeat_rows(detail)  # the detail table's header on the pages it runs over
 
 
 def _detail(r: Report, ws: Any, first: int) -> int:
@@ -61,7 +62,8 @@ def _detail(r: Report, ws: Any, first: int) -> int:
         put(ws, row, 3, float(x.self_score), st.cell(num_format="0.00##"))
         put(ws, row, 4, float(x.verified_score), st.cell(num_format="0.00##"))
         put(ws, row, 5, float(x.difference), st.cell(num_format="+0.00##;-0.00##;0"))
-        put(ws, row, 6, ind.title, st.cell())
+        put(ws, row, 6, ind.title, st.cell(text_wrap=True))
+        fit_row(ws, row, [(ind.title, DETAIL_COLUMNS[6].width)])
         row += 1
     _highlight(r, ws, first, row - 1, 5)
     return row - 1
