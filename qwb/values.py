@@ -158,6 +158,9 @@ def parse_number_text(text: str, field_unit: str) -> Decimal | None:
 
 
 def display(raw: Any) -> str:
+    """A cell value as the person saw it: 2, not the 2.0 a file stores; long text shortened."""
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
+        raw = int(raw)
     text = str(raw)
     return text if len(text) <= 40 else text[:37] + "..."
 

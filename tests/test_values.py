@@ -244,3 +244,11 @@ def test_numeric_labels_as_a_spreadsheet_stores_them(raw: Any, label: str) -> No
 @pytest.mark.parametrize("raw", [3, 1.5, float("inf"), "1.0"])
 def test_numeric_labels_reject_other_numbers(raw: Any) -> None:
     assert parse_input(raw, NUMERIC_LABELS).code == "invalid-choice"
+
+
+def test_a_refused_number_is_quoted_as_it_was_typed() -> None:
+    field = InputField("要点（3）落实", "number", minimum=Decimal(0), maximum=Decimal(1))
+    assert parse_input(2.0, field).reason.startswith("“2”超出允许范围 0～1")  # the file stores 2.0
+    percent = InputField("合格率", "number", unit="%", minimum=Decimal(0), maximum=Decimal(1))
+    assert parse_input(95.0, percent).reason.startswith("“95”在%单元格中读作 9500%")
+    assert "“1.5”" in parse_input(1.5, field).reason
