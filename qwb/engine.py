@@ -110,6 +110,10 @@ class ItemPlan:
     #: units (relative); those are compiled per unit on demand / scored over the field set
     computes: dict[str, Compute | None] = field(default_factory=dict)
     per_unit: dict[tuple[str, str], Compute] = field(default_factory=dict)
+    #: per period due: its id, its rule's inputs as (name, key without the unit, required), and whether the
+    #: rule is relative; a unit's key is the unit, SEPARATOR and the tail (key_text, built once per scoring run)
+    steps: list[tuple[str, list[tuple[str, str, bool]], bool]] = field(default_factory=list)
+    na_tail: str | None = None  # the 合理缺项 key without the unit, when the item allows it
 
     def relative(self, period: str) -> RelativeRule | None:
         rule = self.indicator.rule_in(period)
@@ -145,8 +149,16 @@ def plan(scheme: Scheme, as_of: str | None = None) -> list[ItemPlan]:
             role=ind.role,
             na_period=periods[-1].id,
             computes={p.id: _shared_compute(ind.rule_in(p.id), ind.points) for p in periods},
+            steps=[(p.id, [(f.name, _tail(ind.id, p.id, f.name), f.required) for f in ind.input_fields(p.id)],
+                    isinstance(ind.rule_in(p.id), RelativeRule)) for p in periods if p.id in due],
+            na_tail=_tail(ind.id, periods[-1].id, NA_FIELD) if ind.na_allowed else None,
         ))
     return plans
+
+
+def _tail(item: str, period: str, name: str) -> str:
+    """A key without its unit: key_text(unit, item, period, name) is unit, SEPARATOR and this."""
+    return key_text(item, period, name, "")[: -len(SEPARATOR)]
 
 
 def _shared_compute(rule: Rule, points: Decimal) -> Compute | None:
@@ -434,26 +446,27 @@ def _score_item(
     ind = p.indicator
     if not p.periods:
         return ItemScore(ind.id, p.role, {}, ZERO, due=False)
-    na = ind.na_allowed and values.get(key_text(unit_id, ind.id, p.na_period, NA_FIELD)) == YES
+    prefix = unit_id + SEPARATOR
+    na = p.na_tail is not None and values.get(prefix + p.na_tail) == YES
     period_scores: dict[str, Decimal | None] = {}
     complete = True
-    for period in p.periods:
+    for period_id, inputs, is_relative in p.steps:
         env: dict[str, Decimal | str | None] = {}
         ready = True
-        for f in p.rule_fields[period.id]:
-            key = key_text(unit_id, ind.id, period.id, f.name)
-            value = env[f.name] = values.get(key)
-            if value is None and f.required:
+        for name, tail, required in inputs:
+            key = prefix + tail
+            value = env[name] = values.get(key)
+            if value is None and required:
                 ready = False
                 if not na:
                     missing.append(key)
         if not ready:
             result = None
-        elif p.relative(period.id) is not None:
-            result = relative.get((ind.id, period.id), {}).get(unit_id)
+        elif is_relative:
+            result = relative.get((ind.id, period_id), {}).get(unit_id)
         else:
-            result = p.compute(period.id, unit_id)(env)
-        period_scores[period.id] = result if isinstance(result, Decimal) else None
+            result = p.compute(period_id, unit_id)(env)
+        period_scores[period_id] = result if isinstance(result, Decimal) else None
         complete = complete and (ready or na)
     if len(period_scores) == 1:
         total = result if ready and isinstance(result, Decimal) else ZERO

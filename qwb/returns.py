@@ -41,7 +41,7 @@ from qwb.issues import (
     UnreadableFile,
     ValueTooLong,
 )
-from qwb.keys import EntryKey, Places
+from qwb.keys import SEPARATOR, EntryKey, Places
 from qwb.numtext import plain
 from qwb.rules import to_decimal
 from qwb.scheme.entries import item_inputs
@@ -131,8 +131,23 @@ class Expectations:
     def keys(self, template: tuple[str, str]) -> list[str]:
         if template not in self._keys:
             _bound(self._keys)
-            self._keys[template] = template_keys(self.scheme, self.assignees[template], self._inputs)
+            assignee = self.assignees[template]
+            tails = self._unit_tails if assignee.kind == "unit" else None
+            self._keys[template] = [f"{assignee.id}{SEPARATOR}{t}" for t in tails] if tails is not None else \
+                template_keys(self.scheme, assignee, self._inputs)
         return self._keys[template]
+
+    @functools.cached_property
+    def _unit_tails(self) -> list[str] | None:
+        """A unit template's keys without their unit: the same for every unit (each asks for every item and
+        veto), worked out once instead of once per return; None when unit ids repeat (then a template holds
+        each unit of that id)."""
+        units = self.scheme.units
+        if not units or len({u.id for u in units}) != len(units):
+            return None
+        first = units[0]
+        return [k[len(first.id) + len(SEPARATOR):] for k in template_keys(self.scheme, Assignee("unit", first.id,
+                                                                                               first.name), self._inputs)]
 
     def key_set(self, template: tuple[str, str]) -> set[str]:
         if template not in self._sets:

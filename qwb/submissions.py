@@ -99,7 +99,7 @@ def default_as_of(scheme: Scheme, returns: list[ReturnFile]) -> str:
     """The latest period any accepted return holds a value for (the last period when none does): decided by
     the files, never by the clock, so the same inputs give the same ranking."""
     order = {p.id: n for n, p in enumerate(scheme.periods)}
-    latest = -1
+    latest, last = -1, len(scheme.periods) - 1
     for rf in returns:
         if rf.status != "accepted":
             continue
@@ -107,6 +107,8 @@ def default_as_of(scheme: Scheme, returns: list[ReturnFile]) -> str:
             parsed = EntryKey.parse(key)
             if parsed and not is_blank(value) and parsed.period in order:
                 latest = max(latest, order[parsed.period])
+        if latest == last:  # no later period to find
+            break
     return scheme.periods[latest].id if latest >= 0 else scheme.last_period.id
 
 

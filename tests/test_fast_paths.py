@@ -71,3 +71,15 @@ def test_special_cells_of_a_template_cell() -> None:
     assert found == special_cells_regex(xml, "L", "M")
     assert found["M8"].formula == 'IF(L8>0,"有误",1)' and found["L9"].error == "#DIV/0!"
     assert found["M9"].escaped_formula == "" and found["M9"].has_result
+
+
+def test_unit_template_keys_same_as_template_keys() -> None:
+    from qwb.returns import Expectations
+    from qwb.scheme import bundled, load
+    from qwb.templates.layout import template_keys
+
+    for path in bundled():
+        scheme = load(path)
+        expect = Expectations(scheme)
+        for template, assignee in expect.assignees.items():
+            assert expect.keys(template) == template_keys(scheme, assignee), template
