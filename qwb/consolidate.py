@@ -153,7 +153,7 @@ def _read_parallel(scheme: Scheme, paths: list[Path], folder: Path, progress: Pr
 
     jobs = [(p, _display_name(p, folder)) for p in paths]
     out = []
-    chunk = max(1, min(64, len(jobs) // (workers * 4)))
+    chunk = max(1, min(16, len(jobs) // (workers * 4)))  # small: no worker idles long at the end
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(scheme, limits)) as pool:
         for n, rf in enumerate(pool.map(_read_in_worker, jobs, chunksize=chunk)):
             out.append(rf)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -552,8 +553,10 @@ def grade_of(scheme: Scheme, total: Decimal, veto: bool) -> str:
 
 
 def competition_ranks(totals: list[Decimal]) -> list[int]:
-    """1, 2, 2, 4: a rank is one more than the number of strictly higher totals."""
-    return [1 + sum(1 for other in totals if other > t) for t in totals]
+    """1, 2, 2, 4: a rank is one more than the number of strictly higher totals (counted in a sorted copy: a
+    comparison of every pair is a million at 1,000 units)."""
+    ordered = sorted(totals)
+    return [1 + len(ordered) - bisect_right(ordered, t) for t in totals]
 
 
 def _rank(units: list[UnitResult]) -> None:

@@ -6,6 +6,7 @@ import html
 import io
 import re
 import zipfile
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,3 +84,12 @@ def test_unit_template_keys_same_as_template_keys() -> None:
         expect = Expectations(scheme)
         for template, assignee in expect.assignees.items():
             assert expect.keys(template) == template_keys(scheme, assignee), template
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.decimals(allow_nan=False, places=2, min_value=-1000, max_value=1000) | st.integers(-5, 5),
+                max_size=60))
+def test_competition_ranks_same_as_counting_every_pair(totals: list[Any]) -> None:
+    from qwb.engine import competition_ranks
+
+    assert competition_ranks(totals) == [1 + sum(1 for other in totals if other > t) for t in totals]

@@ -23,17 +23,22 @@ COLUMNS = [
 COL = {c.name: i for i, c in enumerate(COLUMNS)}
 
 
-def _use(r: Report, rf: Any, key: str) -> str:
+def _use(r: Report, rf: Any, key: str, counted: str = "") -> str:
+    """What became of one entry; ``counted``: the kind of return that counts, if the caller worked it out."""
     if rf.status != "accepted":
         return STATUS.get(rf.status, rf.status)
     if key in rf.checked.rejected:
         return "无效"
-    counted = "department" if r.c.mode == "verified" else "unit"
+    counted = counted or _counted(r)
     if rf.kind == counted and r.c.sources.get(key, rf.name) != rf.name:
         return "已替代"  # a later return of the same assignee gave this entry
     if key not in rf.checked.values:
         return "未填" if rf.entries.get(key) in (None, "") else "未用"
     return "计分" if rf.kind == counted else "自评对照"
+
+
+def _counted(r: Report) -> str:
+    return "department" if r.c.mode == "verified" else "unit"
 
 
 #: beyond this many entries the rows go to a CSV file beside the workbook: a sheet of hundreds of thousands
@@ -48,16 +53,17 @@ def csv_path(out: Path) -> Path:
 def rows(r: Report) -> Iterator[list[Any]]:
     """Every entry as a row of COLUMNS' values, in file then cell order."""
     periods = {p.id: p.name for p in r.scheme.periods}
+    counted, unit_name, parse = _counted(r), r.scheme.unit_name, EntryKey.parse
     for rf in r.c.returns:
         status = STATUS.get(rf.status, rf.status)
+        file, sha, places, entries, values = rf.name, rf.sha256, rf.where, rf.entries, rf.checked.values
         for key in in_cell_order(rf):
-            where = rf.where.get(key, {})
-            unit, item, period, name = EntryKey.parse(key) or BLANK_KEY
-            period = periods.get(period, period)
-            value = rf.checked.values.get(key)
-            yield [rf.name, status, where.get("sheet", ""), where.get("cell", ""),
-                   rf.sha256, key, r.scheme.unit_name(unit) if unit else "", item, period, name,
-                   rf.entries.get(key), "" if value is None else str(value), _use(r, rf, key)]
+            where = places.get(key, {})
+            unit, item, period, name = parse(key) or BLANK_KEY
+            value = values.get(key)
+            yield [file, status, where.get("sheet", ""), where.get("cell", ""),
+                   sha, key, unit_name(unit) if unit else "", item, periods.get(period, period), name,
+                   entries.get(key), "" if value is None else str(value), _use(r, rf, key, counted)]
 
 
 def in_cell_order(rf: Any) -> list[str]:
