@@ -40,7 +40,7 @@ def special_cells_regex(xml: str, *columns: str) -> dict[str, CellXml]:
     return found
 
 
-def _book(xml: str) -> bytes:
+def _book(xml: str | bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("xl/workbook.xml", '<workbook><sheets><sheet name="填报" sheetId="1" r:id="rId1"/></sheets>'
@@ -51,18 +51,21 @@ def _book(xml: str) -> bytes:
     return buffer.getvalue()
 
 
-#: pieces of sheet XML, well-formed and not: cells of the watched columns and others, formulas, values, errors
+#: pieces of sheet XML, well-formed and not: cells of the watched columns and others, formulas, values, errors,
+#: digits beyond ASCII (\\d of text matches them), bytes that are not UTF-8
 PIECES = ['<c r="L5"', '<c r="M12"', '<c r="LM3"', '<c r="K5"', '<c r="L"', ' s="3"', ' t="e"', ' t="s"', ' t="str"',
           "/>", ">", "</c>", "<f>", "</f>", '<f t="shared" si="0"/>', '<f t="shared" ref="M5:M9" si="0">', "<f ",
           "<v>", "</v>", "#DIV/0!", "IF(L5&gt;0,1,0)", "&amp;", "12.5", "有误", "<is><t>x</t></is>", "<row>", "</row>",
-          '"', "/", "<", "<fo>", "<v/>", "\n"]
+          '"', "/", "<", "<fo>", "<v/>", "\n", '<c r="L١"', "٢", '<c r="M3٣"', "１"]
+RAW = [p.encode("utf-8") for p in PIECES] + [b"\xff", b"\xe6\x9c", b"\xed\xa0\x80", b"\xe6"]
 
 
 @settings(max_examples=3000, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from([("L", "M"), ("L",), ("M", "LM"), ()]))
-def test_special_cells_same_as_regex(pieces: list[str], columns: tuple[str, ...]) -> None:
-    xml = "<sheetData>" + "".join(pieces) + "</sheetData>"
-    assert special_cells(_book(xml), "填报", *columns) == special_cells_regex(xml, *columns)
+@given(st.lists(st.sampled_from(RAW), max_size=40), st.sampled_from([("L", "M"), ("L",), ("M", "LM"), ()]))
+def test_special_cells_same_as_regex(pieces: list[bytes], columns: tuple[str, ...]) -> None:
+    xml = b"<sheetData>" + b"".join(pieces) + b"</sheetData>"
+    assert special_cells(_book(xml), "填报", *columns) == \
+        special_cells_regex(xml.decode("utf-8", errors="replace"), *columns)
 
 
 def test_special_cells_of_a_template_cell() -> None:
