@@ -46,6 +46,10 @@ def _counted(r: Report) -> str:
 ROW_LIMIT = 20_000
 
 
+#: rows of the CSV encoded and written at a time
+CSV_CHUNK = 5000
+
+
 def csv_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}-原始数据.csv")
 
@@ -81,22 +85,29 @@ def in_cell_order(rf: Any) -> list[str]:
 
 def write_csv(r: Report, out: Path) -> None:
     """The raw data as UTF-8 CSV with a byte-order mark, so Excel and WPS open it with Chinese intact."""
+    import codecs
     import csv
     import io
 
     from qwb.files import write_atomic
 
     def stream(handle: Any) -> None:
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=False)
+        handle.write(codecs.BOM_UTF8)  # then UTF-8, a few thousand rows at a time (as TextIOWrapper's utf-8-sig)
+        text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow([c.name for c in COLUMNS])
         raw_col, file_col = COL["原始值"], COL["文件"]
-        for row in rows(r):
+        files: dict[str, Any] = {}  # a file's name as written, once per file, not once per row
+        for n, row in enumerate(rows(r), 1):
             row[raw_col] = "" if row[raw_col] is None else _csv_safe(row[raw_col])
-            row[file_col] = _csv_safe(row[file_col])
+            name = row[file_col]
+            row[file_col] = files[name] if name in files else files.setdefault(name, _csv_safe(name))
             writer.writerow(row)
-        text.flush()
-        text.detach()  # the handle stays open for write_atomic to sync and close
+            if n % CSV_CHUNK == 0:
+                handle.write(text.getvalue().encode("utf-8"))
+                text.seek(0)
+                text.truncate()
+        handle.write(text.getvalue().encode("utf-8"))
 
     write_atomic(csv_path(out), stream)
 
