@@ -33,6 +33,12 @@ class ItemScore:
     def active(self) -> bool:
         return self.role == "base" and not self.na and self.due
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its constructor's arguments (a third smaller and faster than slots' state): a reading worker
+        sends back a unit's 125 of them with each return."""
+        return ItemScore, (self.indicator, self.role, self.period_scores, self.score, self.na, self.complete,
+                           self.due)
+
     def to_json(self) -> dict[str, Any]:
         """The item's combined score before scaling; a period is null when its input was missing or invalid."""
         return {"score": number(self.score),

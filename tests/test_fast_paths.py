@@ -96,3 +96,16 @@ def test_competition_ranks_same_as_counting_every_pair(totals: list[Any]) -> Non
     from qwb.engine import competition_ranks
 
     assert competition_ranks(totals) == [1 + sum(1 for other in totals if other > t) for t in totals]
+
+
+def test_item_score_pickles_whole() -> None:
+    import copy
+    import pickle
+    from decimal import Decimal
+
+    from qwb.engine import ItemScore
+
+    item = ItemScore("1.1-1", "bonus", {"H1": None, "Y": Decimal("2.50")}, Decimal("2.5"), na=True, complete=False,
+                     due=False)
+    for twin in (pickle.loads(pickle.dumps(item)), copy.copy(item), copy.deepcopy(item)):
+        assert twin == item and str(twin.period_scores["Y"]) == "2.50"
