@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.datetime import from_excel
 from xlsxwriter.utility import xl_col_to_name
 
 from qwb.engine import Checked, ItemPlan, KeyIndex, check_entries, plan, score_unit
@@ -483,6 +482,8 @@ def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and 20000 < value < 80000:
+        from openpyxl.utils.datetime import from_excel  # here: importing openpyxl is a tenth of a second
+
         return from_excel(int(value)).date()
     text = str(value).strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
     try:

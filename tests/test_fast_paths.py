@@ -6,8 +6,10 @@ import html
 import io
 import re
 import zipfile
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -109,3 +111,21 @@ def test_item_score_pickles_whole() -> None:
                      due=False)
     for twin in (pickle.loads(pickle.dumps(item)), copy.copy(item), copy.deepcopy(item)):
         assert twin == item and str(twin.period_scores["Y"]) == "2.50"
+
+
+def test_yaml_parsed_by_libyaml_as_by_pure_python() -> None:
+    import yaml
+
+    from qwb.scheme.yaml_form import parse_yaml
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.glob("**/*.y*ml")) if "bench-out" not in p.parts
+             and ".git" not in p.parts]
+    assert len(texts) >= 5
+    for text in texts + ["a: 1\nb: [x, 'y', 1.5e3, ~, yes, 0o17]\n", "“全角”: 值\n", "- 2016-01-31\n- 1:30\n"]:
+        assert parse_yaml(text) == yaml.safe_load(text)
+    with pytest.raises(yaml.YAMLError) as refused:
+        parse_yaml("a: [1, 2\nb: 3\n")
+    with pytest.raises(yaml.YAMLError) as expected:
+        yaml.safe_load("a: [1, 2\nb: 3\n")
+    assert str(refused.value) == str(expected.value)
