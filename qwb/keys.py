@@ -49,6 +49,13 @@ class EntryKey(NamedTuple):
 BLANK_KEY = EntryKey("", "", "", "")
 
 
+def period_of(key: object) -> str:
+    """``EntryKey.parse(key).period``, or "" when the key does not parse, without building the key (every key of
+    a run is asked, in two places)."""
+    parts = str(key).strip().split(SEPARATOR)
+    return parts[2] if len(parts) == 4 and all(parts) else ""
+
+
 def key_text(unit: str, item: str, period: str, field: str) -> str:
     """``str(EntryKey(...))`` without building the tuple, for the hot loops that list every key."""
     return f"{unit}{SEPARATOR}{item}{SEPARATOR}{period}{SEPARATOR}{field}"

@@ -129,3 +129,13 @@ def test_yaml_parsed_by_libyaml_as_by_pure_python() -> None:
     with pytest.raises(yaml.YAMLError) as expected:
         yaml.safe_load("a: [1, 2\nb: 3\n")
     assert str(refused.value) == str(expected.value)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["|", " ", "\t", "u1", "1.1-1", "Y", "值", "veto:a", "\u3000", ""]), max_size=12))
+def test_period_of_same_as_parsing(pieces: list[str]) -> None:
+    from qwb.keys import EntryKey, period_of
+
+    key = "".join(pieces)
+    parsed = EntryKey.parse(key)
+    assert period_of(key) == (parsed.period if parsed else "")
