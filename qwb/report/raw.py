@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from qwb.issues import cell_order
-from qwb.keys import BLANK_KEY, EntryKey
+from qwb.keys import BLANK_KEY, EntryKey, Places
 from qwb.report.base import STATUS, Column, Report, header_row, page_setup, title_block, with_widths
 from qwb.xlsx import fit_width, put
 
@@ -74,7 +74,10 @@ def in_cell_order(rf: Any) -> list[str]:
     """A return's keys in the order of their cells: the order they were read in, unless something was
     added out of order (then sorted)."""
     keys = list(rf.entries)
-    cells = [rf.where.get(k, {}).get("cell", "") for k in keys]
+    if isinstance(rf.where, Places):  # a return's own places: no dict made per key
+        cells = [rf.where.cells.get(k, "") for k in keys]
+    else:
+        cells = [rf.where.get(k, {}).get("cell", "") for k in keys]
     letters = {c.rstrip("0123456789") for c in cells}
     if len(letters) == 1 and all(c[len(c.rstrip("0123456789")):] for c in cells):  # one column: compare rows
         numbers = [int(c[len(c.rstrip("0123456789")):]) for c in cells]
