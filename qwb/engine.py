@@ -41,8 +41,10 @@ class ItemScore:
 
     def to_json(self) -> dict[str, Any]:
         """The item's combined score before scaling; a period is null when its input was missing or invalid."""
-        return {"score": number(self.score),
-                "periods": {p: None if v is None else number(v) for p, v in self.period_scores.items()}}
+        score = self.score
+        shown = number(score)  # an item of one period: its score is that period's (the same Decimal)
+        return {"score": shown, "periods": {p: None if v is None else shown if v is score else number(v)
+                                            for p, v in self.period_scores.items()}}
 
 
 @dataclass
