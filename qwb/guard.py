@@ -7,6 +7,7 @@ decompression bomb is refused before a byte of it is inflated; a sheet's
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -119,13 +120,28 @@ _REL_TAG = re.compile(r"<Relationship\s([^>]*)/?>")
 
 def sheet_parts(archive: zipfile.ZipFile, names: tuple[str, ...]) -> dict[str, str]:
     """The zip part of each named sheet (regular expressions, not an XML parser: nothing is expanded)."""
-    import html
-
     try:
-        book = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+        book = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
+    if len(book) + len(rels) > PARTS_CACHED:  # a hostile workbook's parts are not kept
+        return _parts.__wrapped__(book, rels, names)
+    return dict(_parts(book, rels, names))
+
+
+#: workbook and relationship parts at most this long (a template's are 3 KB) are remembered by sheet_parts
+PARTS_CACHED = 64 * 1024
+
+
+@functools.lru_cache(maxsize=16)
+def _parts(book_xml: bytes, rels_xml: bytes, names: tuple[str, ...]) -> dict[str, str]:
+    """sheet_parts of a workbook part and its relationships: worked out once for the returns of one template
+    (every one of them has the same two parts), not twice per return."""
+    import html
+
+    book = book_xml.decode("utf-8", errors="replace")
+    rels = rels_xml.decode("utf-8", errors="replace")
     rel_ids = {}
     for tag in _SHEET_TAG.finditer(book):
         attrs = dict(_ATTR.findall(tag.group(1)))

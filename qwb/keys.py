@@ -29,7 +29,7 @@ class EntryKey(NamedTuple):
         parts = str(text).strip().split(SEPARATOR)
         if len(parts) != 4 or not all(parts):
             return None
-        return cls(*parts)
+        return tuple.__new__(cls, parts)  # cls(*parts) without the generated __new__: parsed millions of times
 
     @classmethod
     def veto(cls, unit: str, veto_id: str, period: str, field: str) -> EntryKey:
@@ -47,6 +47,13 @@ class EntryKey(NamedTuple):
 
 #: stands in for a 编码 that does not parse, so its parts show blank
 BLANK_KEY = EntryKey("", "", "", "")
+
+
+def period_of(key: object) -> str:
+    """``EntryKey.parse(key).period``, or "" when the key does not parse, without building the key (every key of
+    a run is asked, in two places)."""
+    parts = str(key).strip().split(SEPARATOR)
+    return parts[2] if len(parts) == 4 and all(parts) else ""
 
 
 def key_text(unit: str, item: str, period: str, field: str) -> str:

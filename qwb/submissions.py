@@ -17,7 +17,7 @@ from typing import Any
 
 from qwb.engine import Checked, check_entries, due_periods
 from qwb.issues import Issue, KeptEarlierValue, NotYetDue, Superseded
-from qwb.keys import EntryKey
+from qwb.keys import EntryKey, period_of
 from qwb.returns import Expectations, ReturnFile
 from qwb.scheme.model import Scheme
 from qwb.values import is_blank
@@ -99,7 +99,7 @@ def default_as_of(scheme: Scheme, returns: list[ReturnFile]) -> str:
     """The latest period any accepted return holds a value for (the last period when none does): decided by
     the files, never by the clock, so the same inputs give the same ranking."""
     order = {p.id: n for n, p in enumerate(scheme.periods)}
-    latest = -1
+    latest, last = -1, len(scheme.periods) - 1
     for rf in returns:
         if rf.status != "accepted":
             continue
@@ -107,6 +107,8 @@ def default_as_of(scheme: Scheme, returns: list[ReturnFile]) -> str:
             parsed = EntryKey.parse(key)
             if parsed and not is_blank(value) and parsed.period in order:
                 latest = max(latest, order[parsed.period])
+        if latest == last:  # no later period to find
+            break
     return scheme.periods[latest].id if latest >= 0 else scheme.last_period.id
 
 
@@ -115,7 +117,7 @@ def set_aside_early(scheme: Scheme, subs: list[Submission], as_of: str) -> None:
     due = set(due_periods(scheme, as_of))
     names = {p.id: p.name for p in scheme.periods}
     for sub in subs:
-        early = [k for k in list(sub.checked.values) + list(sub.checked.rejected) if _period(k) not in due]
+        early = [k for k in list(sub.checked.values) + list(sub.checked.rejected) if period_of(k) not in due]
         if not early:
             continue
         for key in early:
@@ -127,11 +129,6 @@ def set_aside_early(scheme: Scheme, subs: list[Submission], as_of: str) -> None:
         for key in early:
             by_file.setdefault(sub.source.get(key) or sub.where.get(key, {}).get("file", ""), []).append(key)
         for file, keys in sorted(by_file.items()):
-            periods = "、".join(sorted({names[_period(k)] for k in keys}, key=list(names.values()).index))
+            periods = "、".join(sorted({names[period_of(k)] for k in keys}, key=list(names.values()).index))
             sub.notes.append(NotYetDue.new(count=len(keys), periods=periods, as_of=names[as_of], file=file))
         sub.unit_score = None
-
-
-def _period(key: str) -> str:
-    parsed = EntryKey.parse(key)
-    return parsed.period if parsed else ""

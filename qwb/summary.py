@@ -55,12 +55,12 @@ _string = json.encoder.encode_basestring  # the C encoder of a str without ASCII
 _CONSTANTS: dict[Any, str] = {None: "null", True: "true", False: "false"}
 
 
+_SPECIAL_FLOATS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}  # float.__repr__ -> json's text
+
+
 def _float(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value in (float("inf"), float("-inf")):
-        return "Infinity" if value > 0 else "-Infinity"
-    return float.__repr__(value)
+    text = float.__repr__(value)
+    return _SPECIAL_FLOATS.get(text, text)
 
 
 def _key(key: Any) -> str:

@@ -100,7 +100,8 @@ class Report:
             return NA_TEXT
         if not item.due:
             return NOT_DUE_TEXT
-        if item.period_scores and all(v is None for v in item.period_scores.values()):
+        scores = item.period_scores.values()
+        if scores and None in scores and all(v is None for v in scores):  # `in` first: most items have scores
             return INVALID_TEXT if (unit_id, item_id) in self.refused else MISSING_TEXT
         return ""
 

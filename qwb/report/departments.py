@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from qwb.engine import competition_ranks, due_periods
-from qwb.keys import EntryKey
+from qwb.keys import period_of
 from qwb.report.base import (
     ERROR_COLOR,
     INVALID_TEXT,
@@ -113,7 +113,7 @@ def _assignments(r: Report) -> list[Assignment]:
         for (k, ident), who in expect.assignees.items():
             if k != kind:
                 continue
-            keys = {key for key in expect.key_set((k, ident)) if _period(key) in due}  # not yet due: not asked for
+            keys = {key for key in expect.key_set((k, ident)) if period_of(key) in due}  # not yet due: not asked for
             items = len([i for i in r.scheme.indicators if kind == "unit" or i.department == ident])
             a = Assignment(kind, ident, who.name, items, len(keys))
             a.files = files_of.get((kind, ident), [])
@@ -128,9 +128,6 @@ def _assignments(r: Report) -> list[Assignment]:
     return out
 
 
-def _period(key: str) -> str:
-    parsed = EntryKey.parse(key)
-    return parsed.period if parsed else ""
 
 
 def scorecard(r: Report, rows: list[Assignment]) -> list[Assignment]:

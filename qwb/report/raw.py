@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from qwb.issues import cell_order
-from qwb.keys import BLANK_KEY, EntryKey
+from qwb.keys import BLANK_KEY, EntryKey, Places
 from qwb.report.base import STATUS, Column, Report, header_row, page_setup, title_block, with_widths
 from qwb.xlsx import fit_width, put
 
@@ -23,12 +23,13 @@ COLUMNS = [
 COL = {c.name: i for i, c in enumerate(COLUMNS)}
 
 
-def _use(r: Report, rf: Any, key: str) -> str:
+def _use(r: Report, rf: Any, key: str, counted: str = "") -> str:
+    """What became of one entry; ``counted``: the kind of return that counts, if the caller worked it out."""
     if rf.status != "accepted":
         return STATUS.get(rf.status, rf.status)
     if key in rf.checked.rejected:
         return "无效"
-    counted = "department" if r.c.mode == "verified" else "unit"
+    counted = counted or _counted(r)
     if rf.kind == counted and r.c.sources.get(key, rf.name) != rf.name:
         return "已替代"  # a later return of the same assignee gave this entry
     if key not in rf.checked.values:
@@ -36,9 +37,17 @@ def _use(r: Report, rf: Any, key: str) -> str:
     return "计分" if rf.kind == counted else "自评对照"
 
 
+def _counted(r: Report) -> str:
+    return "department" if r.c.mode == "verified" else "unit"
+
+
 #: beyond this many entries the rows go to a CSV file beside the workbook: a sheet of hundreds of thousands
 #: of rows costs minutes and gigabytes to write and nobody reads it in Excel
 ROW_LIMIT = 20_000
+
+
+#: rows of the CSV encoded and written at a time
+CSV_CHUNK = 5000
 
 
 def csv_path(out: Path) -> Path:
@@ -48,23 +57,27 @@ def csv_path(out: Path) -> Path:
 def rows(r: Report) -> Iterator[list[Any]]:
     """Every entry as a row of COLUMNS' values, in file then cell order."""
     periods = {p.id: p.name for p in r.scheme.periods}
+    counted, unit_name, parse = _counted(r), r.scheme.unit_name, EntryKey.parse
     for rf in r.c.returns:
         status = STATUS.get(rf.status, rf.status)
+        file, sha, places, entries, values = rf.name, rf.sha256, rf.where, rf.entries, rf.checked.values
         for key in in_cell_order(rf):
-            where = rf.where.get(key, {})
-            unit, item, period, name = EntryKey.parse(key) or BLANK_KEY
-            period = periods.get(period, period)
-            value = rf.checked.values.get(key)
-            yield [rf.name, status, where.get("sheet", ""), where.get("cell", ""),
-                   rf.sha256, key, r.scheme.unit_name(unit) if unit else "", item, period, name,
-                   rf.entries.get(key), "" if value is None else str(value), _use(r, rf, key)]
+            where = places.get(key, {})
+            unit, item, period, name = parse(key) or BLANK_KEY
+            value = values.get(key)
+            yield [file, status, where.get("sheet", ""), where.get("cell", ""),
+                   sha, key, unit_name(unit) if unit else "", item, periods.get(period, period), name,
+                   entries.get(key), "" if value is None else str(value), _use(r, rf, key, counted)]
 
 
 def in_cell_order(rf: Any) -> list[str]:
     """A return's keys in the order of their cells: the order they were read in, unless something was
     added out of order (then sorted)."""
     keys = list(rf.entries)
-    cells = [rf.where.get(k, {}).get("cell", "") for k in keys]
+    if isinstance(rf.where, Places):  # a return's own places: no dict made per key
+        cells = [rf.where.cells.get(k, "") for k in keys]
+    else:
+        cells = [rf.where.get(k, {}).get("cell", "") for k in keys]
     letters = {c.rstrip("0123456789") for c in cells}
     if len(letters) == 1 and all(c[len(c.rstrip("0123456789")):] for c in cells):  # one column: compare rows
         numbers = [int(c[len(c.rstrip("0123456789")):]) for c in cells]
@@ -75,22 +88,29 @@ def in_cell_order(rf: Any) -> list[str]:
 
 def write_csv(r: Report, out: Path) -> None:
     """The raw data as UTF-8 CSV with a byte-order mark, so Excel and WPS open it with Chinese intact."""
+    import codecs
     import csv
     import io
 
     from qwb.files import write_atomic
 
     def stream(handle: Any) -> None:
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="", write_through=False)
+        handle.write(codecs.BOM_UTF8)  # then UTF-8, a few thousand rows at a time (as TextIOWrapper's utf-8-sig)
+        text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow([c.name for c in COLUMNS])
         raw_col, file_col = COL["原始值"], COL["文件"]
-        for row in rows(r):
+        files: dict[str, Any] = {}  # a file's name as written, once per file, not once per row
+        for n, row in enumerate(rows(r), 1):
             row[raw_col] = "" if row[raw_col] is None else _csv_safe(row[raw_col])
-            row[file_col] = _csv_safe(row[file_col])
+            name = row[file_col]
+            row[file_col] = files[name] if name in files else files.setdefault(name, _csv_safe(name))
             writer.writerow(row)
-        text.flush()
-        text.detach()  # the handle stays open for write_atomic to sync and close
+            if n % CSV_CHUNK == 0:
+                handle.write(text.getvalue().encode("utf-8"))
+                text.seek(0)
+                text.truncate()
+        handle.write(text.getvalue().encode("utf-8"))
 
     write_atomic(csv_path(out), stream)
 
