@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
@@ -323,6 +324,7 @@ class TemplateWriter:
         merge_text(ws, 0, 0, 0, 6, f"{self.assignee.name} 自评得分汇总（随填报自动计算）", st.title())
         ws.set_column(8, 8, 16)
         ws.set_column(9, 9, 12)
+        later = {i.id for i in self.scored_later}
         first = SUMMARY_FIRST
         roles = {"base": "基本", "bonus": "加分", "deduction": "扣分"}
         for i, ind in enumerate(s.indicators):
@@ -337,7 +339,7 @@ class TemplateWriter:
             na = self.na_cells.get((unit, ind.id))
             entry = quoted(ENTRY_SHEET)
             ws.write_formula(row, 5, f'=IF({entry}!{na}="{YES}",1,0)' if na else "=0", st.text(), 0)
-            if self.scored_later(ind):
+            if ind.id in later:
                 ws.write_string(row, SUMMARY_SCORE_COL, RELATIVE_LATER, st.score())
                 continue
             cells = [f"{entry}!{self.score_cells[(unit, ind.id, p.id)]}" for p in s.periods_of(ind)]
@@ -346,9 +348,11 @@ class TemplateWriter:
         category, pts, role, na, score = (xl_range_abs(first, col, last, col) for col in (1, 3, 4, 5, 6))
         self.write_totals(ws, (pts, role, na, score), category, unit)
 
-    def scored_later(self, ind: Indicator) -> bool:
-        """An item compared with the other units in some period: a unit's own template cannot score it."""
-        return any(ind.rule_in(p.id).type == "relative" for p in self.scheme.periods_of(ind))
+    @cached_property
+    def scored_later(self) -> list[Indicator]:
+        """The items compared with the other units in some period: a unit's own template cannot score them."""
+        s = self.scheme
+        return [i for i in s.indicators if any(i.rule_in(p.id).type == "relative" for p in s.periods_of(i))]
 
     def value_range(self) -> str:
         """The 填报值 cells of the entry table: blank until the filler types something."""
@@ -368,7 +372,7 @@ class TemplateWriter:
             deduction = f"MIN({deduction},{plain(s.deduction_cap)})"
         vetoes = [f"{quoted(ENTRY_SHEET)}!{c}=\"{YES}\"" for (u, _v), c in self.veto_cells.items() if u == unit]
         veto = f"OR({','.join(vetoes)})" if vetoes else "FALSE"
-        later = [i for i in s.indicators if self.scored_later(i)]
+        later = self.scored_later
         total_label = f"总分（不含{len(later)}项）" if later else "总分"
         lines = [
             ("基本分（原始）", f'=SUMIFS({score},{role},"基本",{na},0)'),
