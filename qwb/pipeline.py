@@ -13,9 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qwb import beside
 from qwb.consolidate import Consolidation, Progress, consolidate, score_mismatches
 from qwb.engine import score_checked
-from qwb.files import sha256, write_atomic
+from qwb.files import sha256, write_pending
 from qwb.guard import DEFAULT_LIMITS, Limits
 from qwb.history import read_previous
 from qwb.issues import Issue, errors, sort_issues
@@ -64,12 +65,18 @@ def _run(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, progres
     c.inputs = {"截至时间节点": c.as_of if len(scheme.periods) > 1 else "",
                 "核查调整文件": _signed(adjust), "上年汇总": _signed(previous)}
     started = time.perf_counter()
-    write_report(c, out)
-    c.timings["report"] = time.perf_counter() - started
-    if json_out is not None:
-        started = time.perf_counter()
-        write_atomic(json_out, lambda handle: write_json(c.summary(lazy=True), handle))
-        c.timings["json"] = time.perf_counter() - started
+    json_job = beside.start(lambda: write_pending(json_out, lambda handle: write_json(c.summary(lazy=True), handle)),
+                            json_out) if json_out is not None else None
+    try:
+        write_report(c, out)
+        c.timings["report"] = time.perf_counter() - started
+        if json_job is not None:
+            started = time.perf_counter()
+            json_job.result()[0].commit()
+            c.timings["json"] = time.perf_counter() - started  # the wait beyond the workbook: written beside it
+    finally:
+        if json_job is not None:
+            json_job.discard()
     if feedback is not None:
         from qwb.feedback import write_feedback
 

@@ -208,18 +208,71 @@ def read_sheets(data: bytes) -> tuple[list[str], dict[str, list[list[Any]]]]:
     return names, sheets
 
 
-@dataclass(frozen=True)
 class CellXml:
     """What calamine does not say about a cell: its formula text, and its error value (calamine reads
-    both an error and a formula without a calculated result as blank)."""
+    both an error and a formula without a calculated result as blank). Made from the cell's XML body, which is
+    parsed only when asked: most such cells are the template's own score formulas, of which only the
+    presence matters."""
 
-    escaped_formula: str | None = None  # as the XML holds it: unescaped only when the text is wanted
-    error: str | None = None
-    has_result: bool = False
+    __slots__ = ("_body", "_error_cell", "_parsed")
+
+    def __init__(self, escaped_formula: str | None = None, error: str | None = None, has_result: bool = False):
+        self._body: str | bytes = ""
+        self._error_cell = False
+        self._parsed: tuple[str | None, str | None, bool] | None = (escaped_formula, error, has_result)
+
+    @classmethod
+    def of(cls, body: str | bytes, error_cell: bool) -> CellXml:
+        """A cell from the body between its ``<c …>`` and ``</c>``; ``error_cell``: it has ``t="e"``."""
+        cell = cls.__new__(cls)
+        cell._body, cell._error_cell, cell._parsed = body, error_cell, None
+        return cell
+
+    @property
+    def escaped_formula(self) -> str | None:
+        """The formula as the XML holds it: unescaped only when the text is wanted (``formula``)."""
+        return self._fields()[0]
+
+    @property
+    def error(self) -> str | None:
+        return self._fields()[1]
+
+    @property
+    def has_result(self) -> bool:
+        return self._fields()[2]
 
     @property
     def formula(self) -> str | None:
         return None if self.escaped_formula is None else _unescape(self.escaped_formula)
+
+    @property
+    def has_formula(self) -> bool:
+        """escaped_formula is not None, told from the common ``<f>…</f>`` without copying the formula out."""
+        if self._parsed is None:
+            body = self._body
+            f, fx, end = (b"<f>", b"<f", b"</f>") if isinstance(body, bytes) else ("<f>", "<f", "</f>")
+            at = body.find(f)  # type: ignore[arg-type]
+            if at >= 0 and at == body.find(fx) and body.find(end, at + 3) >= 0:  # type: ignore[arg-type]
+                return True
+        return self.escaped_formula is not None
+
+    def _fields(self) -> tuple[str | None, str | None, bool]:
+        if self._parsed is None:
+            body = self._body.decode("utf-8", errors="replace") if isinstance(self._body, bytes) else self._body
+            formula, value = _formula(body), _value(body)
+            error = _unescape(value) if value is not None and self._error_cell else None
+            self._parsed = (formula, error, value is not None and error is None)
+        return self._parsed
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CellXml) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        formula, error, has_result = self._fields()
+        return f"CellXml(escaped_formula={formula!r}, error={error!r}, has_result={has_result!r})"
 
 
 CELL = re.compile(r'<c r="([A-Z]+\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
@@ -256,7 +309,7 @@ def special_cells(data: bytes, sheet: str, *columns: str) -> dict[str, CellXml]:
         part = sheet_parts(archive, (sheet,)).get(sheet)
         if part is None:
             return {}
-        xml = archive.read(part)
+        xml = _cells_part(archive, part)
     if b"<f" not in xml and b't="e"' not in xml:
         return {}
     wanted = tuple(sorted(set(columns)))
@@ -267,6 +320,23 @@ def special_cells(data: bytes, sheet: str, *columns: str) -> dict[str, CellXml]:
     return _special(xml, wanted)
 
 
+def _cells_part(archive: zipfile.ZipFile, part: str) -> bytes:
+    """A sheet's XML up to the end of its cells (``</sheetData>``): the conditional formats and validations
+    after them, a third of a template's sheet, are neither unzipped nor scanned."""
+    chunks, tail = [], b""
+    with archive.open(part) as handle:
+        while chunk := handle.read(CHUNK):
+            chunks.append(chunk)
+            if b"</sheetData>" in tail + chunk[:16] or b"</sheetData>" in chunk:
+                break
+            tail = chunk[-16:]
+    return b"".join(chunks)
+
+
+#: bytes of a sheet's XML unzipped at a time by _cells_part
+CHUNK = 32 * 1024
+
+
 def _special(xml: str | bytes, columns: tuple[str, ...]) -> dict[str, CellXml]:
     """special_cells of a sheet's XML, as text or as bytes."""
     text = isinstance(xml, str)
@@ -275,13 +345,9 @@ def _special(xml: str | bytes, columns: tuple[str, ...]) -> dict[str, CellXml]:
     for ref, attributes, body, wide in _cells_of(columns, text).findall(xml):  # type: ignore[call-overload]
         if wide:
             return _special(xml.decode("utf-8", errors="replace"), columns)  # type: ignore[union-attr]
-        if formula_tag not in body and error_type not in attributes:
-            continue
-        body = body if text else body.decode("utf-8", errors="replace")
-        formula, value = _formula(body), _value(body)
-        error = _unescape(value) if value is not None and error_type in attributes else None
-        found[ref if text else ref.decode("ascii")] = CellXml(formula, error,
-                                                             has_result=value is not None and error is None)
+        error_cell = error_type in attributes
+        if error_cell or formula_tag in body:
+            found[ref if text else ref.decode("ascii")] = CellXml.of(body, error_cell)
     return found
 
 
@@ -431,7 +497,7 @@ def _read_entries(rf: ReturnFile, rows: list[list[Any]], header: int, cols: dict
         rf.entries[key] = value
         places.cells[key] = cell
         score_cell = f"{score_letter}{r + 1}"
-        if score_cell in special and special[score_cell].escaped_formula is not None:
+        if score_cell in special and special[score_cell].has_formula:
             rf.score_formulas.add(score_cell)
         if score_col is not None and score_col < len(row) and isinstance(row[score_col], (int, float)):
             rf.stored_scores[key] = (row[score_col], score_cell)

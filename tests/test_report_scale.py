@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from filling import fill
 
+from qwb import beside
 from qwb.consolidate import consolidate
+from qwb.files import OutputError, Pending
+from qwb.pipeline import run_consolidation
 from qwb.report import raw, write_report
 from qwb.scheme import load
 from qwb.simulate import simulate
@@ -36,3 +41,63 @@ def test_raw_data_overflows_to_csv(tmp_path: Path, monkeypatch) -> None:  # type
     injected = next(r for r in rows if r[5] == "east|4|Y|数值")
     assert injected[10] == "'=1+2" and injected[12] == "无效"
     assert oct(out.stat().st_mode & 0o777) != "0o600"
+
+
+def _consolidated(tmp_path: Path):  # type: ignore[no-untyped-def]
+    scheme = load(MINI)
+    (tmp_path / "r").mkdir()
+    for path in write_templates(scheme, "department", tmp_path / "t"):
+        fill(path, tmp_path / "r" / path.name, simulate(scheme, seed=5))
+    return scheme, tmp_path / "r"
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_outputs_written_beside_the_workbook_are_the_same_forked_or_not(tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                       fork: bool) -> None:
+    """The JSON and the raw-data CSV, written in forked processes beside the workbook (Linux) or one after the
+    other (Windows): the same bytes as a run in one process writes, and no temporary file left."""
+    scheme, folder = _consolidated(tmp_path)
+    monkeypatch.setattr(raw, "ROW_LIMIT", 10)
+    monkeypatch.setattr(beside, "FORK", False)
+    run_consolidation(scheme, folder, tmp_path / "one" / "排名.xlsx", tmp_path / "one" / "汇总.json")
+    monkeypatch.setattr(beside, "FORK", fork)
+    c = run_consolidation(scheme, folder, tmp_path / "two" / "排名.xlsx", tmp_path / "two" / "汇总.json")
+    for name in ("汇总.json", "排名-原始数据.csv"):
+        assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    assert json.loads((tmp_path / "two" / "汇总.json").read_text(encoding="utf-8"))["scheme"] == scheme.id
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == ["排名-原始数据.csv", "排名.xlsx", "汇总.json"]
+    assert set(c.timings) >= {"read", "score", "report", "json"}
+
+
+def test_a_json_that_cannot_be_written_is_a_message_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    scheme, folder = _consolidated(tmp_path)
+    (tmp_path / "blocker").write_text("a file where a folder is wanted", encoding="utf-8")
+    with pytest.raises(OutputError, match="无法写入") as caught:
+        run_consolidation(scheme, folder, tmp_path / "排名.xlsx", tmp_path / "blocker" / "汇总.json")
+    assert "汇总.json" in str(caught.value)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~qwb-")]
+
+
+def test_a_csv_that_cannot_be_put_in_place_keeps_the_previous_workbook(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The CSV is put in place before the workbook: when it fails, the previous workbook stays as it was and
+    neither output's temporary file is left behind."""
+    scheme, folder = _consolidated(tmp_path)
+    monkeypatch.setattr(raw, "ROW_LIMIT", 10)
+    out = tmp_path / "排名.xlsx"
+    out.write_bytes(b"last run")
+    raw.csv_path(out).mkdir()  # a folder in the CSV's place: it cannot be replaced
+    with pytest.raises(OutputError, match="原始数据.csv"):
+        run_consolidation(scheme, folder, out, tmp_path / "汇总.json")
+    assert out.read_bytes() == b"last run" and not (tmp_path / "汇总.json").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~qwb-")]
+
+
+def test_a_bug_in_a_forked_writer_reaches_the_caller_with_its_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(beside, "FORK", True)
+
+    def broken() -> Pending:
+        raise KeyError("no such column")
+
+    job = beside.start(broken, tmp_path / "x.csv")
+    with pytest.raises(RuntimeError, match="KeyError: 'no such column'"):
+        job.result()

@@ -14,6 +14,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from qwb import beside
 from qwb.files import OutputError, write_atomic
 from qwb.report import adjust_sheet, compare, departments, matrix, problems, ranking, raw, scheme_sheet, submissions
 from qwb.report.base import Report
@@ -54,12 +55,14 @@ def _build(c: Any, out: Path) -> tuple[bytes, Report]:
 
 
 def write_report(c: Any, out: Path) -> None:
-    """Write the ranking workbook atomically: a file that cannot be written leaves the previous one intact."""
+    """Write the ranking workbook atomically: a file that cannot be written leaves the previous one intact.
+    A raw-data CSV beside it is written at the same time (qwb.beside) and put in place first."""
     out = Path(out)
-    data, r = _build(c, out)
+    csv_job = beside.start(lambda: raw.write_csv(c, out), raw.csv_path(out)) if raw.goes_to_csv(c) else None
     try:
-        if r.raw_to_csv:
-            raw.write_csv(r, out)
+        data, _r = _build(c, out)
+        if csv_job is not None:
+            csv_job.result()[0].commit()
         write_atomic(out, data)
     except OutputError:
         raise
@@ -67,6 +70,9 @@ def write_report(c: Any, out: Path) -> None:
         reason = exc.strerror or type(exc).__name__
         raise OutputError(f"无法写入排名工作簿“{out}”：{reason}。请检查路径是否正确、文件夹是否可写，"
                           "或文件是否正在 Excel/WPS 中打开。") from exc
+    finally:
+        if csv_job is not None:
+            csv_job.discard()  # nothing left behind when the workbook failed (after commit: nothing to remove)
 
 
 __all__ = ["OutputError", "build_report", "write_report"]

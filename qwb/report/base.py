@@ -72,7 +72,6 @@ class Report:
     workbook: Any
     out: Path
     styles: Styles = field(init=False)
-    raw_to_csv: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.styles = Styles(self.workbook)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from qwb.files import Pending, write_pending
 from qwb.issues import cell_order
 from qwb.keys import BLANK_KEY, EntryKey, Places
 from qwb.report.base import STATUS, Column, Report, header_row, page_setup, title_block, with_widths
@@ -23,22 +24,22 @@ COLUMNS = [
 COL = {c.name: i for i, c in enumerate(COLUMNS)}
 
 
-def _use(r: Report, rf: Any, key: str, counted: str = "") -> str:
+def _use(c: Any, rf: Any, key: str, counted: str = "") -> str:
     """What became of one entry; ``counted``: the kind of return that counts, if the caller worked it out."""
     if rf.status != "accepted":
         return STATUS.get(rf.status, rf.status)
     if key in rf.checked.rejected:
         return "无效"
-    counted = counted or _counted(r)
-    if rf.kind == counted and r.c.sources.get(key, rf.name) != rf.name:
+    counted = counted or _counted(c)
+    if rf.kind == counted and c.sources.get(key, rf.name) != rf.name:
         return "已替代"  # a later return of the same assignee gave this entry
     if key not in rf.checked.values:
         return "未填" if rf.entries.get(key) in (None, "") else "未用"
     return "计分" if rf.kind == counted else "自评对照"
 
 
-def _counted(r: Report) -> str:
-    return "department" if r.c.mode == "verified" else "unit"
+def _counted(c: Any) -> str:
+    return "department" if c.mode == "verified" else "unit"
 
 
 #: beyond this many entries the rows go to a CSV file beside the workbook: a sheet of hundreds of thousands
@@ -54,11 +55,16 @@ def csv_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}-原始数据.csv")
 
 
-def rows(r: Report) -> Iterator[list[Any]]:
-    """Every entry as a row of COLUMNS' values, in file then cell order."""
-    periods = {p.id: p.name for p in r.scheme.periods}
-    counted, unit_name, parse = _counted(r), r.scheme.unit_name, EntryKey.parse
-    for rf in r.c.returns:
+def goes_to_csv(c: Any) -> bool:
+    """Whether the raw data is too long for a sheet (ROW_LIMIT) and goes to a CSV file beside the workbook."""
+    return sum(len(rf.entries) for rf in c.returns) > ROW_LIMIT
+
+
+def rows(c: Any) -> Iterator[list[Any]]:
+    """Every entry of a consolidation as a row of COLUMNS' values, in file then cell order."""
+    periods = {p.id: p.name for p in c.scheme.periods}
+    counted, unit_name, parse = _counted(c), c.scheme.unit_name, EntryKey.parse
+    for rf in c.returns:
         status = STATUS.get(rf.status, rf.status)
         file, sha, places, entries, values = rf.name, rf.sha256, rf.where, rf.entries, rf.checked.values
         for key in in_cell_order(rf):
@@ -67,7 +73,7 @@ def rows(r: Report) -> Iterator[list[Any]]:
             value = values.get(key)
             yield [file, status, where.get("sheet", ""), where.get("cell", ""),
                    sha, key, unit_name(unit) if unit else "", item, periods.get(period, period), name,
-                   entries.get(key), "" if value is None else str(value), _use(r, rf, key, counted)]
+                   entries.get(key), "" if value is None else str(value), _use(c, rf, key, counted)]
 
 
 def in_cell_order(rf: Any) -> list[str]:
@@ -86,13 +92,12 @@ def in_cell_order(rf: Any) -> list[str]:
     return [k for _order, _n, k in sorted((cell_order(c), n, k) for n, (c, k) in enumerate(zip(cells, keys)))]
 
 
-def write_csv(r: Report, out: Path) -> None:
-    """The raw data as UTF-8 CSV with a byte-order mark, so Excel and WPS open it with Chinese intact."""
+def write_csv(c: Any, out: Path) -> Pending:
+    """The raw data as UTF-8 CSV with a byte-order mark, so Excel and WPS open it with Chinese intact; written
+    beside the workbook ``out`` under a temporary name, put in place by the caller."""
     import codecs
     import csv
     import io
-
-    from qwb.files import write_atomic
 
     def stream(handle: Any) -> None:
         handle.write(codecs.BOM_UTF8)  # then UTF-8, a few thousand rows at a time (as TextIOWrapper's utf-8-sig)
@@ -101,7 +106,7 @@ def write_csv(r: Report, out: Path) -> None:
         writer.writerow([c.name for c in COLUMNS])
         raw_col, file_col = COL["原始值"], COL["文件"]
         files: dict[str, Any] = {}  # a file's name as written, once per file, not once per row
-        for n, row in enumerate(rows(r), 1):
+        for n, row in enumerate(rows(c), 1):
             row[raw_col] = "" if row[raw_col] is None else _csv_safe(row[raw_col])
             name = row[file_col]
             row[file_col] = files[name] if name in files else files.setdefault(name, _csv_safe(name))
@@ -112,7 +117,7 @@ def write_csv(r: Report, out: Path) -> None:
                 text.truncate()
         handle.write(text.getvalue().encode("utf-8"))
 
-    write_atomic(csv_path(out), stream)
+    return write_pending(csv_path(out), stream)
 
 
 def _csv_safe(value: Any) -> Any:
@@ -126,8 +131,7 @@ def write(r: Report) -> None:
     ws = r.workbook.add_worksheet(SHEET)
     ws.set_default_row(15)
     total = sum(len(rf.entries) for rf in r.c.returns)
-    if total > ROW_LIMIT:
-        r.raw_to_csv = True
+    if goes_to_csv(r.c):
         title_block(r, ws, f"{r.heading}原始数据",
                     f"共 {total} 个填报值，超过 {ROW_LIMIT} 行，已写入同一文件夹中的“{csv_path(r.out).name}”"
                     "（UTF-8 CSV，可用 Excel/WPS 打开），列与本表相同。", len(COLUMNS))
@@ -168,7 +172,7 @@ def _entry(r: Report, ws: Any, row: int, rf: Any, key: str) -> None:
     field = r.index.fields.get(key)
     percent = field is not None and field.unit == "%" and isinstance(value, Decimal)
     put(ws, row, COL["规范值"], value, st.cell(num_format="0.00##%") if percent else cell)
-    put(ws, row, COL["用途"], _use(r, rf, key), cell)
+    put(ws, row, COL["用途"], _use(r.c, rf, key), cell)
 
 
 def _period_name(r: Report, period: str) -> str:
