@@ -12,7 +12,7 @@ from filling import fill
 
 from qwb import beside
 from qwb.consolidate import consolidate
-from qwb.files import OutputError, Pending
+from qwb.files import OutputError, Pending, write_pending
 from qwb.pipeline import run_consolidation
 from qwb.report import raw, write_report
 from qwb.scheme import load
@@ -61,6 +61,7 @@ def test_outputs_written_beside_the_workbook_are_the_same_forked_or_not(tmp_path
     monkeypatch.setattr(beside, "FORK", False)
     run_consolidation(scheme, folder, tmp_path / "one" / "排名.xlsx", tmp_path / "one" / "汇总.json")
     monkeypatch.setattr(beside, "FORK", fork)
+    monkeypatch.setattr(beside, "MEMORY_BUDGET", 1 << 40)  # however large the test process has grown
     c = run_consolidation(scheme, folder, tmp_path / "two" / "排名.xlsx", tmp_path / "two" / "汇总.json")
     for name in ("汇总.json", "排名-原始数据.csv"):
         assert (tmp_path / "two" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
@@ -94,6 +95,7 @@ def test_a_csv_that_cannot_be_put_in_place_keeps_the_previous_workbook(tmp_path:
 
 def test_a_bug_in_a_forked_writer_reaches_the_caller_with_its_traceback(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(beside, "FORK", True)
+    monkeypatch.setattr(beside, "MEMORY_BUDGET", 1 << 40)
 
     def broken() -> Pending:
         raise KeyError("no such column")
@@ -101,3 +103,16 @@ def test_a_bug_in_a_forked_writer_reaches_the_caller_with_its_traceback(tmp_path
     job = beside.start(broken, tmp_path / "x.csv")
     with pytest.raises(RuntimeError, match="KeyError: 'no such column'"):
         job.result()
+
+
+@pytest.mark.parametrize(("budget", "forked"), [(1 << 40, True), (1024, False)])
+def test_writers_fork_only_while_twice_the_process_fits_the_memory_budget(tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                         budget: int, forked: bool) -> None:
+    monkeypatch.setattr(beside, "FORK", True)
+    monkeypatch.setattr(beside, "MEMORY_BUDGET", budget)
+    assert 0 < beside.resident_bytes() < 1 << 40
+    job = beside.start(lambda: write_pending(tmp_path / "x.txt", b"written"), tmp_path / "x.txt")
+    assert (job.pid != 0) is forked
+    pending, seconds = job.result()
+    pending.commit()
+    assert (tmp_path / "x.txt").read_bytes() == b"written" and seconds >= 0

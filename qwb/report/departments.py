@@ -8,6 +8,7 @@ with a chart; the sheet is then called 部门得分.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -108,19 +109,22 @@ def _assignments(r: Report) -> list[Assignment]:
     issues_of: dict[str, list[Any]] = {}
     for issue in r.c.issues:
         issues_of.setdefault(issue.file, []).append(issue)
+    every_period_due = due >= {p.id for p in r.scheme.periods}
     out = []
     for kind in kinds_in_play(r.c, expect):
         for (k, ident), who in expect.assignees.items():
             if k != kind:
                 continue
-            keys = {key for key in expect.key_set((k, ident)) if period_of(key) in due}  # not yet due: not asked for
+            keys = expect.key_set((k, ident))
+            if not every_period_due:
+                keys = {key for key in keys if period_of(key) in due}  # not yet due: not asked for
             items = len([i for i in r.scheme.indicators if kind == "unit" or i.department == ident])
             a = Assignment(kind, ident, who.name, items, len(keys))
             a.files = files_of.get((kind, ident), [])
             used = sorted((rf for rf in a.files if rf.status == "accepted"), key=latest_first_order)
             a.accepted = used[-1] if used else None  # the latest; earlier ones still count where it is blank
             if used:
-                a.filled = sum(1 for key in keys if any(not is_blank(rf.entries.get(key)) for rf in used))
+                a.filled = _filled(keys, [rf.entries for rf in used])
                 found = [i for rf in used for i in issues_of.get(rf.name, [])]
                 a.errors = sum(1 for i in found if i.severity == "error")
                 a.warnings = len(found) - a.errors
@@ -128,6 +132,14 @@ def _assignments(r: Report) -> list[Assignment]:
     return out
 
 
+
+
+def _filled(keys: Iterable[str], entries: list[dict[str, Any]]) -> int:
+    """How many of ``keys`` hold a value in at least one of the returns' ``entries``."""
+    if len(entries) == 1:
+        got = entries[0]
+        return sum(1 for key in keys if not is_blank(got.get(key)))
+    return sum(1 for key in keys if any(not is_blank(e.get(key)) for e in entries))
 
 
 def scorecard(r: Report, rows: list[Assignment]) -> list[Assignment]:

@@ -41,11 +41,11 @@ UNSAFE = set('#"<>|?*') | {chr(c) for c in range(32)}
 
 def link_target(r: Report, name: str, sheet: str = "", cell: str = "") -> str | None:
     """'external:' + the return's path relative to the report, from the name qwb read from disk."""
-    rf = next((x for x in r.c.returns if x.name == name), None)
-    if rf is None:
+    path = _returns_by_name(r).get(name)
+    if path is None:
         return None
     try:
-        relative = os.path.relpath(Path(rf.path).resolve(), Path(r.out).resolve().parent)
+        relative = os.path.relpath(path.resolve(), _report_folder(r))
     except ValueError:  # another drive on Windows
         return None
     relative = relative.replace(os.sep, "/")
@@ -55,6 +55,23 @@ def link_target(r: Report, name: str, sheet: str = "", cell: str = "") -> str | 
     if sheet in KNOWN_SHEETS and cell.isalnum() and cell.isascii():
         target += f"#{quoted(sheet)}!{cell}"
     return target
+
+
+def _returns_by_name(r: Report) -> dict[str, Path]:
+    """Each return's path by the name issues use (the first, if two share a name); worked out once per report."""
+    found = r.__dict__.get("_returns_by_name")
+    if found is None:
+        found = r.__dict__["_returns_by_name"] = {}
+        for rf in r.c.returns:
+            found.setdefault(rf.name, Path(rf.path))
+    return found
+
+
+def _report_folder(r: Report) -> Path:
+    folder = r.__dict__.get("_report_folder")
+    if folder is None:
+        folder = r.__dict__["_report_folder"] = Path(r.out).resolve().parent
+    return folder
 
 
 def write(r: Report) -> None:
