@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qwb.issues import EncryptedFile, FileTooLarge, IssueType, UnreadableFile, UnsupportedFormat
 from qwb.templates.names import ENTRY_SHEET, IDENTITY_SHEET
+from qwb.unzip import read_part
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -63,7 +64,7 @@ def inspect(path: Path, limits: Limits = DEFAULT_LIMITS, data: bytes | None = No
     if head.startswith(OLE_MAGIC):
         return _inspect_ole(path)
     if head.startswith(ZIP_MAGIC):
-        return _inspect_zip(io.BytesIO(data) if data is not None else path, limits, path.suffix.lower())
+        return _inspect_zip(path if data is None else data, limits, path.suffix.lower())
     if path.suffix.lower() == ".et":
         return Refusal(UnsupportedFormat, "WPS 表格（.et）格式无法读取，请在 WPS 中“另存为” Excel 工作簿（.xlsx）。")
     return Refusal(UnreadableFile, "文件内容不是 Excel 工作簿（可能是改了扩展名的其他文件），"
@@ -87,9 +88,10 @@ def _inspect_ole(path: Path) -> Refusal | None:
                                          "请另存为 Excel 工作簿（.xlsx）后重新提交。")
 
 
-def _inspect_zip(source: Path | io.BytesIO, limits: Limits, suffix: str) -> Refusal | None:
+def _inspect_zip(source: Path | bytes, limits: Limits, suffix: str) -> Refusal | None:
+    data = source if isinstance(source, bytes) else None
     try:
-        with zipfile.ZipFile(source) as archive:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
             infos = archive.infolist()
             total = sum(i.file_size for i in infos)
             if total > limits.uncompressed_bytes:
@@ -102,7 +104,7 @@ def _inspect_zip(source: Path | io.BytesIO, limits: Limits, suffix: str) -> Refu
                 return None
             if "xl/workbook.xml" not in archive.namelist():
                 return Refusal(UnreadableFile, "文件是压缩包但不是 Excel 工作簿（可能是 Word 文档或其他文件改了扩展名）。")
-            for part in sheet_parts(archive, WATCHED_SHEETS).values():
+            for part in sheet_parts(archive, WATCHED_SHEETS, data).values():
                 refusal = _check_dimension(archive, part, limits)
                 if refusal:
                     return refusal
@@ -118,11 +120,16 @@ _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _REL_TAG = re.compile(r"<Relationship\s([^>]*)/?>")
 
 
-def sheet_parts(archive: zipfile.ZipFile, names: tuple[str, ...]) -> dict[str, str]:
-    """The zip part of each named sheet (regular expressions, not an XML parser: nothing is expanded)."""
+def sheet_parts(archive: zipfile.ZipFile, names: tuple[str, ...], data: bytes | None = None) -> dict[str, str]:
+    """The zip part of each named sheet (regular expressions, not an XML parser: nothing is expanded);
+    ``data``: the archive's bytes, if at hand (its parts are then unzipped faster, qwb.unzip)."""
     try:
-        book = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
+        if data is None:
+            book = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+        else:
+            book = read_part(archive, data, "xl/workbook.xml")
+            rels = read_part(archive, data, "xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
     if len(book) + len(rels) > PARTS_CACHED:  # a hostile workbook's parts are not kept

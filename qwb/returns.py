@@ -58,6 +58,7 @@ from qwb.templates.names import (
     VALUE_HEADER,
     Identity,
 )
+from qwb.unzip import read_part
 from qwb.values import ErrorValue, display, is_blank
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
@@ -306,10 +307,10 @@ def special_cells(data: bytes, sheet: str, *columns: str) -> dict[str, CellXml]:
     if not data.startswith(b"PK"):
         return {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        part = sheet_parts(archive, (sheet,)).get(sheet)
+        part = sheet_parts(archive, (sheet,), data).get(sheet)
         if part is None:
             return {}
-        xml = _cells_part(archive, part)
+        xml = read_part(archive, data, part, until=b"</sheetData>")  # the cells, not the formats after them
     if b"<f" not in xml and b't="e"' not in xml:
         return {}
     wanted = tuple(sorted(set(columns)))
@@ -318,23 +319,6 @@ def special_cells(data: bytes, sheet: str, *columns: str) -> dict[str, CellXml]:
     if not all(c.isascii() for c in wanted):
         return _special(xml.decode("utf-8", errors="replace"), wanted)
     return _special(xml, wanted)
-
-
-def _cells_part(archive: zipfile.ZipFile, part: str) -> bytes:
-    """A sheet's XML up to the end of its cells (``</sheetData>``): the conditional formats and validations
-    after them, a third of a template's sheet, are neither unzipped nor scanned."""
-    chunks, tail = [], b""
-    with archive.open(part) as handle:
-        while chunk := handle.read(CHUNK):
-            chunks.append(chunk)
-            if b"</sheetData>" in tail + chunk[:16] or b"</sheetData>" in chunk:
-                break
-            tail = chunk[-16:]
-    return b"".join(chunks)
-
-
-#: bytes of a sheet's XML unzipped at a time by _cells_part
-CHUNK = 32 * 1024
 
 
 def _special(xml: str | bytes, columns: tuple[str, ...]) -> dict[str, CellXml]:
