@@ -141,3 +141,23 @@ def test_period_of_same_as_parsing(pieces: list[str]) -> None:
     key = "".join(pieces)
     parsed = EntryKey.parse(key)
     assert period_of(key) == (parsed.period if parsed else "")
+
+
+KEY_PIECES = ["east", "west", " ", "|", "1", "2.1", "Y", "H1", "数值", "选项", "veto:v1", "", "\t", "东区"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(KEY_PIECES), max_size=9).map("".join), max_size=12))
+def test_raw_rows_describe_a_key_as_it_parses(keys: list[str]) -> None:
+    """原始数据's unit, item, period and field columns, worked out once per key tail, are what parsing each
+    key gives (keys as typed: blanks, spaces, too few or too many parts, the same tail under other units)."""
+    from qwb.keys import BLANK_KEY, EntryKey
+    from qwb.report.raw import _Described
+    from qwb.scheme import load
+
+    scheme = load(Path(__file__).parent / "data" / "mini.yaml")
+    periods = {p.id: p.name for p in scheme.periods}
+    described = _Described(scheme)
+    for key in keys + keys:  # the second time from what was remembered
+        unit, item, period, name = EntryKey.parse(key) or BLANK_KEY
+        assert described(key) == (scheme.unit_name(unit) if unit else "", item, periods.get(period, period), name)

@@ -9,7 +9,7 @@ from typing import Any
 
 from qwb.files import Pending, write_pending
 from qwb.issues import cell_order
-from qwb.keys import BLANK_KEY, EntryKey, Places
+from qwb.keys import BLANK_KEY, SEPARATOR, EntryKey, Places
 from qwb.report.base import STATUS, Column, Report, header_row, page_setup, title_block, with_widths
 from qwb.xlsx import fit_width, put
 
@@ -62,18 +62,46 @@ def goes_to_csv(c: Any) -> bool:
 
 def rows(c: Any) -> Iterator[list[Any]]:
     """Every entry of a consolidation as a row of COLUMNS' values, in file then cell order."""
-    periods = {p.id: p.name for p in c.scheme.periods}
-    counted, unit_name, parse = _counted(c), c.scheme.unit_name, EntryKey.parse
+    counted = _counted(c)
+    described = _Described(c.scheme)
     for rf in c.returns:
         status = STATUS.get(rf.status, rf.status)
         file, sha, places, entries, values = rf.name, rf.sha256, rf.where, rf.entries, rf.checked.values
+        own = isinstance(places, Places)  # a return's own places: sheet and cell without a dict per key
         for key in in_cell_order(rf):
-            where = places.get(key, {})
-            unit, item, period, name = parse(key) or BLANK_KEY
+            if own:
+                sheet, cell = (places.sheet, places.cells[key]) if key in places.cells else ("", "")
+            else:
+                where = places.get(key, {})
+                sheet, cell = where.get("sheet", ""), where.get("cell", "")
             value = values.get(key)
-            yield [file, status, where.get("sheet", ""), where.get("cell", ""),
-                   sha, key, unit_name(unit) if unit else "", item, periods.get(period, period), name,
-                   entries.get(key), "" if value is None else str(value), _use(c, rf, key, counted)]
+            yield [file, status, sheet, cell, sha, key, *described(key), entries.get(key),
+                   "" if value is None else str(value), _use(c, rf, key, counted)]
+
+
+class _Described:
+    """A key's 被考核单位, 指标, 时间节点 and 填报项 columns; what follows the unit is worked out once per
+    item, period and field (every unit's return has the same), not once per row."""
+
+    def __init__(self, scheme: Any):
+        self.unit_name = scheme.unit_name
+        self.periods = {p.id: p.name for p in scheme.periods}
+        self.units: dict[str, str] = {}
+        self.tails: dict[str, tuple[str, str, str]] = {}
+
+    def __call__(self, key: str) -> tuple[str, str, str, str]:
+        unit, _sep, tail = key.partition(SEPARATOR)
+        described = self.tails.get(tail)
+        if described is None or not unit or unit != unit.strip():
+            parsed = EntryKey.parse(key) or BLANK_KEY
+            if parsed is BLANK_KEY or parsed.unit != unit:  # not a plain unit|item|period|field: as it parses
+                return (self.unit_name(parsed.unit) if parsed.unit else "", parsed.item,
+                        self.periods.get(parsed.period, parsed.period), parsed.field)
+            described = self.tails[tail] = (parsed.item, self.periods.get(parsed.period, parsed.period), parsed.field)
+        name = self.units.get(unit)
+        if name is None:
+            name = self.units[unit] = self.unit_name(unit)
+        return (name, *described)
 
 
 def in_cell_order(rf: Any) -> list[str]:
