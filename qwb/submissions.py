@@ -115,6 +115,8 @@ def default_as_of(scheme: Scheme, returns: list[ReturnFile]) -> str:
 def set_aside_early(scheme: Scheme, subs: list[Submission], as_of: str) -> None:
     """Drop values of periods not yet due (and any problems with them), with one warning per file."""
     due = set(due_periods(scheme, as_of))
+    if due >= {p.id for p in scheme.periods}:  # a final run: nothing is early
+        return
     names = {p.id: p.name for p in scheme.periods}
     for sub in subs:
         early = [k for k in list(sub.checked.values) + list(sub.checked.rejected) if period_of(k) not in due]
