@@ -125,6 +125,32 @@ def _chinese_integer(text: str) -> int | None:
     return total + section + digit
 
 
+def _suffix(text: str, field_unit: str) -> str | None:
+    """The unit word a typed number ends with: the field's own unit, a count word (次, 件…) or 分; None if none."""
+    for suffix in (field_unit, *COUNT_SUFFIXES, "分"):
+        if suffix and suffix not in "%‰" and text.endswith(suffix) and len(text) > len(suffix):
+            return suffix
+    return None
+
+
+def _foreign(suffix: str, field_unit: str) -> bool:
+    """Whether a unit word typed after a number says something else than the field's unit: any word in a
+    % or 元 cell, 分 in a count cell; a count word in a count cell (3个 for 3次) and any word in a field without a
+    unit (85分, 3件) say nothing else."""
+    if not field_unit or suffix == field_unit:
+        return False
+    return not (field_unit in COUNT_SUFFIXES and suffix in COUNT_SUFFIXES)
+
+
+def foreign_unit(text: str, field_unit: str) -> str | None:
+    """The unit word typed after a number that does not fit the field's unit (3分 or 3件 in a % cell)."""
+    text = normalise_text(text)
+    if text.endswith(("%", "‰")):
+        return None
+    suffix = _suffix(text, field_unit)
+    return suffix if suffix is not None and _foreign(suffix, field_unit) else None
+
+
 def parse_number_text(text: str, field_unit: str) -> Decimal | None:
     """A typed number in stored form, or None when the text is not a number."""
     text = normalise_text(text)
@@ -134,10 +160,11 @@ def parse_number_text(text: str, field_unit: str) -> Decimal | None:
             text, factor = text[: -len(sign)], sign_factor
             break
     else:
-        for suffix in (field_unit, *COUNT_SUFFIXES, "分"):
-            if suffix and suffix not in "%‰" and text.endswith(suffix) and len(text) > len(suffix):
-                text = text[: -len(suffix)]
-                break
+        suffix = _suffix(text, field_unit)
+        if suffix is not None:
+            if _foreign(suffix, field_unit):  # 3分 or 3件 in a % cell: not 3 %
+                return None
+            text = text[: -len(suffix)]
     if "," in text:  # thousands separators only: "95,2" is not 952
         if not THOUSANDS.fullmatch(text):
             return None
@@ -225,6 +252,11 @@ def _parse_numeric(raw: Any, field: InputField) -> Parsed:
         if normalise_text(text).startswith(("=", "@")) or normalise_text(text).startswith("+="):
             return Parsed(problem=FormulaInValue, reason=f"“{display(raw)}”像是公式，请直接填写数值")
         parsed = parse_number_text(text, field.unit)
+        foreign = foreign_unit(text, field.unit) if parsed is None else None
+        if foreign is not None:
+            example = "95% 或 0.95" if field.unit == "%" else f"12{field.unit}"
+            return Parsed(problem=InvalidNumber, reason=f"“{display(raw)}”的单位“{foreign}”与本项不符（本项以“{field.unit}”"
+                                                        f"计），请按本项单位填写，例如 {example}")
         if parsed is None:
             example = "95% 或 0.95" if field.unit == "%" else "3" if field.kind == "count" else "95"
             return Parsed(problem=InvalidNumber, reason=f"“{display(raw)}”不是数字，请填写数字，例如 {example}")

@@ -252,3 +252,23 @@ def test_a_refused_number_is_quoted_as_it_was_typed() -> None:
     percent = InputField("合格率", "number", unit="%", minimum=Decimal(0), maximum=Decimal(1))
     assert parse_input(95.0, percent).reason.startswith("“95”在%单元格中读作 9500%")
     assert "“1.5”" in parse_input(1.5, field).reason
+
+
+@pytest.mark.parametrize(("text", "field", "word"), [
+    ("3分", PERCENT, "分"), ("3件", PERCENT, "件"), ("三点五分", PERCENT, "分"), ("２次", PER_MILLE, "次"),
+    ("3分", COUNT, "分"), ("3件", InputField("数值", "number", unit="元"), "件"),
+])
+def test_a_unit_word_that_is_not_the_fields_unit_is_refused_not_read_in_the_fields_unit(
+        text: str, field: InputField, word: str) -> None:
+    """3分 typed in a % cell was read as 3 %, with nothing said: now refused, naming the word and the unit."""
+    parsed = parse_input(text, field)
+    assert parsed.code == "invalid-number" and parsed.value is None
+    assert f"单位“{word}”与本项不符" in parsed.reason and f"以“{field.unit}”计" in parsed.reason
+
+
+@pytest.mark.parametrize(("text", "field", "expected"), [
+    ("3个", COUNT, D(3)), ("3次", COUNT, D(3)), ("85分", NUMBER, D(85)), ("3件", NUMBER, D(3)),
+    ("3%", PERCENT, D("0.03")), ("3 ‰", PER_MILLE, D("0.003")), ("12元", InputField("数值", "number", unit="元"), D(12)),
+])
+def test_a_unit_word_that_fits_the_field_is_read(text: str, field: InputField, expected: Decimal) -> None:
+    assert value_of(text, field) == expected
