@@ -405,6 +405,8 @@ def read_return(path: Path, scheme: Scheme, expect: Expectations, name: str | No
         return rf
     rf.filled_date = _filled_date(rows, identity)
     _check_keys(rf, expect)
+    if not rf.scheme_changed:
+        rf.points_seen.clear()  # only wanted to say what changed: not carried back from a worker, nor kept
     rf.checked = check_entries(scheme, rf.entries, rf.where, expect.index)
     if rf.kind == "unit":
         reported = expect.key_set((rf.kind, rf.assignee))
