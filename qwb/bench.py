@@ -7,7 +7,8 @@ For N = 30, 300, 1000, 3000 (--sizes) filled self-evaluation returns of a scheme
   - (a) the loop a user would write: pandas.read_excel with its default openpyxl engine, reading only;
   - (b) the job's floor: python-calamine loading the same sheets (one process), plus xlsxwriter in
     constant_memory mode writing as many cells as qwb's report holds (and the CSV beside it, if any);
-  - the peak memory of the consolidation and its workers together, sampled every 10 ms: the sum of their
+  - the peak memory of the consolidation and its workers together, sampled every 100 ms in a second run (the
+    sampling slows the run it watches, so the times come from a run not sampled): the sum of their
     proportional set sizes (PSS: a page the forked workers share with the main process counted once), and
     the sum of their resident sizes (RSS: counted in each), and the template generation rate.
 
@@ -112,9 +113,10 @@ def _tree_rss_kib(pid: int, field: str = "Pss") -> int:
     return total
 
 
-def time_consolidate(scheme_path: Path, folder: Path, n: int, workers: int) -> dict[str, Any]:
-    """`qwb consolidate --timings` as a subprocess: wall time with start-up, the peak of the summed resident
-    memory of the process and its workers (sampled), and the time of each stage as qwb measured it."""
+def time_consolidate(scheme_path: Path, folder: Path, n: int, workers: int, sample: bool = True) -> dict[str, Any]:
+    """`qwb consolidate --timings` as a subprocess: wall time with start-up, the time of each stage as qwb
+    measured it and, if ``sample``, the peak of the summed memory of the process and its workers (reading
+    /proc every SAMPLE_EVERY seconds slows the run it watches by a few per cent: time it in another run)."""
     import re
     import threading
 
@@ -126,13 +128,13 @@ def time_consolidate(scheme_path: Path, folder: Path, n: int, workers: int) -> d
                             text=True, env={**os.environ, "COLUMNS": "120"})
     peak = [0, 0]
 
-    def sample() -> None:
-        while proc.poll() is None:
+    def watch() -> None:
+        while sample and proc.poll() is None:
             peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
             peak[1] = max(peak[1], _tree_rss_kib(proc.pid, "Rss"))
             time.sleep(SAMPLE_EVERY)
 
-    sampler = threading.Thread(target=sample, daemon=True)
+    sampler = threading.Thread(target=watch, daemon=True)
     sampler.start()
     stdout, stderr = proc.communicate()
     elapsed = time.perf_counter() - start
@@ -230,7 +232,8 @@ def run(sizes: list[int], sample_a: int, workers: int) -> list[dict[str, Any]]:
         if not _ready(folder, n, stamp):
             generate(scheme_path, n, folder, filled=True, workers=workers, stamp=stamp)
         files = sorted(folder.glob("*.xlsx"))
-        q = time_consolidate(scheme_path, folder, n, workers)
+        q = time_consolidate(scheme_path, folder, n, workers, sample=False)
+        memory = time_consolidate(scheme_path, folder, n, workers, sample=True)
         qwb_s = q["wall_s"]
         sample = files[: min(n, sample_a)]
         a_s = time_pandas_openpyxl(sample) * n / len(sample)
@@ -244,8 +247,8 @@ def run(sizes: list[int], sample_a: int, workers: int) -> list[dict[str, Any]]:
             "pandas_openpyxl_sampled_files": len(sample), "calamine_read_s": round(read_s, 2),
             "report_cells": cells, "csv_cells": csv_cells, "floor_write_s": round(write_s, 2),
             "floor_s": round(floor_s, 2), "speedup_vs_pandas": round(a_s / qwb_s, 2),
-            "ratio_to_floor": round(qwb_s / floor_s, 2), "peak_memory_mib": round(q["peak_kib"] / 1024),
-            "peak_rss_sum_mib": round(q["peak_rss_kib"] / 1024),
+            "ratio_to_floor": round(qwb_s / floor_s, 2), "peak_memory_mib": round(memory["peak_kib"] / 1024),
+            "peak_rss_sum_mib": round(memory["peak_rss_kib"] / 1024), "sampled_run_s": round(memory["wall_s"], 2),
             "stages_s": stages, "print_share": round(stages.get("print", 0) / qwb_s, 4),
             "templates_per_s": round(n / gen, 1), "workers": workers, "cpus": os.cpu_count(),
         }

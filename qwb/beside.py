@@ -55,11 +55,16 @@ class Job:
             raise OutputError(error)
         return pending, seconds
 
+    @property
+    def forked(self) -> bool:
+        """Written in a child process, at the same time as what the caller does next (else already written)."""
+        return self.pid != 0
+
     def discard(self) -> None:
         """Wait for the job and remove its file: another output failed."""
         try:
             pending, _seconds = self.result()
-        except OutputError:
+        except (OutputError, RuntimeError):  # it failed too (or was interrupted with the run): nothing to remove
             return
         pending.discard()
 

@@ -71,9 +71,13 @@ def _run(scheme: Scheme, folder: Path, out: Path, json_out: Path | None, progres
         write_report(c, out)
         c.timings["report"] = time.perf_counter() - started
         if json_job is not None:
-            started = time.perf_counter()
-            json_job.result()[0].commit()
-            c.timings["json"] = time.perf_counter() - started  # the wait beyond the workbook: written beside it
+            waited = time.perf_counter()
+            pending, seconds = json_job.result()
+            pending.commit()
+            if json_job.forked:  # written beside the workbook: only the wait beyond it
+                c.timings["json"] = time.perf_counter() - waited
+            else:  # written before the workbook, within its time
+                c.timings["json"], c.timings["report"] = seconds, c.timings["report"] - seconds
     finally:
         if json_job is not None:
             json_job.discard()
