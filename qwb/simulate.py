@@ -56,6 +56,8 @@ def field_value(ind: Indicator, f: InputField, rng: random.Random, quality: floa
     if f.kind == "choice":
         labels = list(f.labels)
         return labels[0] if rng.random() < quality else rng.choice(labels)
+    if f.kind == "yesno" and isinstance(ind.rule, TargetsRule) and any(t.field == f.name for t in ind.rule.targets):
+        return YES if rng.random() < quality else rng.choice([YES, NO])  # a 要点: 落实 or not
     if f.kind == "yesno":
         return NO
     if f.kind == "count":

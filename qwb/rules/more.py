@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from qwb.expr import Binary, Call, Compare, Expr, Field, If, Num
+from qwb.expr import Binary, Call, Compare, Expr, Field, If, Num, Text
 from qwb.issues import RuleBadParameter
 from qwb.numtext import literal, number, plain
 from qwb.rules.basic import OP_WORDS, Rule, TargetRule
-from qwb.rules.fields import OPS, VALUE, InputField, Range, numeric_field, unit_factor
+from qwb.rules.fields import OPS, VALUE, YESNO, InputField, Range, numeric_field, unit_factor, yesno_field
 from qwb.rules.params import PARAM, _dec, _Params
 
 ZERO = Decimal(0)
@@ -89,19 +89,34 @@ def _by_unit_text(by_unit: tuple[tuple[str, Decimal], ...], unit: str) -> str:
 
 @dataclass(frozen=True)
 class Target:
+    """One target of a `targets` rule: a number compared with its target value, or (``target`` 是 or 否) a
+    checkpoint answered from a 是/否 dropdown and met by that answer (要点已落实: 是)."""
+
     field: str
     op: str
-    target: Decimal
+    target: Decimal | str
     unit: str = ""
     score: Decimal | None = None
     by_unit: tuple[tuple[str, Decimal], ...] = ()
     range: Range | None = None
 
+    @property
+    def is_check(self) -> bool:
+        return isinstance(self.target, str)
+
+    def input_field(self) -> InputField:
+        return yesno_field(self.field, required=True) if self.is_check else \
+            numeric_field(self.field, self.unit, self.range)
+
     def met(self, unit: str | None) -> Expr:
+        if isinstance(self.target, str):
+            return Compare("=", Field(self.field), Text(self.target))
         goal = target_of(self.target, self.by_unit, unit) * unit_factor(self.unit)
         return Compare(self.op, Field(self.field), Num(goal))
 
     def text(self, unit: str | None = None) -> str:
+        if isinstance(self.target, str):
+            return f"{self.field}为“{self.target}”"
         if unit is not None:
             return f"{self.field}{OP_WORDS[self.op]}{plain(target_of(self.target, self.by_unit, unit))}{self.unit}"
         extra = f"（{_by_unit_text(self.by_unit, self.unit)}）" if self.by_unit else ""
@@ -128,6 +143,9 @@ class TargetsRule(Rule):
             if any(t.field == name for t in out):  # one field, one template row
                 p.problem(f"targets[{i}].field", RuleBadParameter, f"目标的填报项“{name}”重复")
                 continue
+            if str(raw.get("target", "")).strip() in YESNO:
+                out.append(_check(name, sub))
+                continue
             out.append(Target(name, sub.choice("op", OPS, ">=") or ">=", _dec(sub.number("target")),
                               sub.text("unit"), sub.number("score", None), by_unit_targets(sub), sub.range()))
         return cls(tuple(out))
@@ -141,7 +159,7 @@ class TargetsRule(Rule):
         return bool(self.targets) and all(t.score is not None for t in self.targets)
 
     def input_fields(self, points: Decimal) -> list[InputField]:
-        return [numeric_field(t.field, t.unit, t.range) for t in self.targets]
+        return [t.input_field() for t in self.targets]
 
     def expression(self, points: Decimal) -> Expr:
         return self.expression_for(points, None)
@@ -165,6 +183,10 @@ class TargetsRule(Rule):
     def to_params(self) -> dict[str, Any]:
         out = []
         for t in self.targets:
+            if isinstance(t.target, str):
+                out.append({"field": t.field, "target": t.target} | ({} if t.score is None else
+                                                                       {"score": number(t.score)}))
+                continue
             d: dict[str, Any] = {"field": t.field, "op": t.op, "target": number(t.target)}
             if t.unit:
                 d["unit"] = t.unit
@@ -176,6 +198,16 @@ class TargetsRule(Rule):
                 d["range"] = [number(t.range[0]), number(t.range[1])]
             out.append(d)
         return {"targets": out}
+
+
+def _check(name: str, p: _Params) -> Target:
+    """A checkpoint target (`target: 是`): a 是/否 answer, no comparison, unit, range or per-unit target."""
+    for key in ("unit", "range", "by_unit"):
+        if p.data.get(key) not in (None, ""):
+            p.problem(key, RuleBadParameter, f"目标值为是/否的目标（从下拉列表选择）不用参数“{PARAM}”")
+    if p.data.get("op") not in (None, "", "=", ">="):
+        p.problem("op", RuleBadParameter, f"目标值为是/否的目标按选择的是否相同判断，参数“{PARAM}”应留空")
+    return Target(name, "=", str(p.data["target"]).strip(), score=p.number("score", None))
 
 
 def _share_text(points: Decimal, count: int) -> str:

@@ -236,6 +236,8 @@ def _check_thresholds_in_range(ind: Indicator, r: Rule, at: str, problem) -> Non
     or a range that forgot the target)."""
     if isinstance(r, TargetsRule):
         for j, t in enumerate(r.targets):
+            if isinstance(t.target, str):  # a 是/否 checkpoint: nothing to reach
+                continue
             marks = [(f"targets[{j}].target", t.target)] + [(f"targets[{j}].by_unit.{u}", v) for u, v in t.by_unit]
             _marks_in_range(ind, marks, t.unit, t.range, at, problem)
         return

@@ -54,7 +54,7 @@ class Col:
     key: str  # path inside the item's dict form, e.g. "rule.target"
     label: str  # the Chinese header
     width: float = 12
-    kind: str = "text"  # text | id | ids | lines | number | int | date | yesno | vocab | pairs | range
+    kind: str = "text"  # text | id | ids | lines | number | target (number, or 是/否) | int | date | yesno | vocab | pairs | range
     help: str = ""  # the input prompt, and the column's line in 说明
     example: str = ""
     vocab: Vocab = ()
@@ -180,7 +180,8 @@ TARGET_COLS = (
     _id("period", "时间节点", 8, "指标按时间节点分别设定规则时，该目标所属的节点编号；否则留空。", "Y", ref=PERIOD_REF),
     Col("field", "填报项", 20, "text", "该目标的填报项名称（填报人填写的数值），同一指标内不能重复。", "监督抽查合格率"),
     Col("op", "比较符", 6, "vocab", "填报值与目标值的比较方向：>= > <= <；留空为 >=。", ">=", OP_VOCAB),
-    Col("target", "目标值", 7, "number", "目标值，按“单位”列的单位写数字：95% 写 95。", "95"),
+    Col("target", "目标值", 7, "target", "目标值，按“单位”列的单位写数字：95% 写 95；要点是否落实这类目标写“是”"
+        "（填报人从下拉列表选“是”即达到，比较符、单位、取值范围留空）。", "95"),
     Col("unit", "单位", 5, "vocab", "填报数值的单位：% 或 ‰，或其他文字如 个；留空为普通数字。", "%", UNIT_VOCAB, closed=False),
     Col("score", "分值", 6, "number", "达到该目标的得分；各行都留空时，每达到一项得 指标分值÷目标个数。", "3"),
     Col("by_unit", "按单位目标", 12, "units", "个别单位另定的目标，写成 单位编号:目标值，多个用分号隔开。", "c:0.5"),

@@ -356,8 +356,8 @@ class _Reader(RuleRows):
         if blank(raw):
             return None
         kind = col.kind
-        if kind == "number":
-            return number_of(cell)
+        if kind in ("number", "target"):
+            return number_of(cell)  # a target's 是 or 否 is text, passed on
         if kind == "int":
             return integer_of(raw)
         if kind == "date":

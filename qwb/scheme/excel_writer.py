@@ -106,7 +106,7 @@ def _col_props(col: Col) -> dict[str, Any]:
         props["num_format"] = "@"
     if col.kind == "date":
         props["num_format"] = "yyyy-mm-dd"
-    if col.kind in ("number", "int", "yesno", "vocab", "date"):
+    if col.kind in ("number", "target", "int", "yesno", "vocab", "date"):
         props["align"] = "center"
     return props
 
@@ -262,6 +262,7 @@ GUIDE_LINES = (
     "   这些节点的选项、目标写在“选项”“目标”表中，并在“时间节点”列写明节点。",
     "7. 一个分值下有几个数值目标时，规则类型选 targets 多项目标，各目标在“目标”表中每行一个；",
     "   例：指标编号 2、填报项 监督抽查合格率、比较符 >=、目标值 95、单位 %、分值 3。",
+    "   考核要点是否落实这类目标，目标值写“是”，比较符、单位留空：填报人从“是/否”下拉列表选择。",
     "8. 下表逐列说明各工作表的填写方法。",
 )
 
@@ -334,6 +335,8 @@ def _validation(col: Col) -> dict[str, Any]:
     if col.kind == "number":
         return {"validate": "decimal", "criteria": "between", "minimum": -1e9, "maximum": 1e9,
                 "error_message": f"请填写数字。{col.help}"[:255], **error}
+    if col.kind == "target":
+        return {"validate": "any"}  # a number, or 是/否: read and checked by qwb scheme check
     if col.kind == "int":
         return {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": 9999,
                 "error_message": f"请填写整数。{col.help}"[:255], **error}

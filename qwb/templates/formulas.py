@@ -107,7 +107,13 @@ class InputCell:
 
     @property
     def value(self) -> str:
-        """The value in stored form (95% is 0.95); a blank optional field is 0."""
+        """The value in stored form (95% is 0.95); a blank optional field is 0; a yes/no answer as 是 or 否,
+        whichever word the reader takes for it was typed."""
+        if self.field.kind == "yesno":
+            yes = [w for w in self.labels() if w == YES or w in YES_WORDS]
+            no = [w for w in self.labels() if w == "否" or w in NO_WORDS]
+            return (f"IF({_any([f'{self.trimmed}={_text(w)}' for w in yes])},{_text(YES)},"
+                    f"IF({_any([f'{self.trimmed}={_text(w)}' for w in no])},{_text('否')},{self.trimmed}))")
         if self.is_label:
             return self.trimmed
         divisor = plain(1 / unit_factor(self.sign)) if self.sign else ""
