@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qwb.numtext import literal, plain
-from qwb.rules import NA_FIELD, YES, InputField, score_expression, unit_factor
+from qwb.rules import NA_FIELD, NO, YES, InputField, score_expression, unit_factor
 from qwb.scheme.model import Indicator
 from qwb.values import NO_WORDS, YES_WORDS
 
@@ -110,10 +110,7 @@ class InputCell:
         """The value in stored form (95% is 0.95); a blank optional field is 0; a yes/no answer as 是 or 否,
         whichever word the reader takes for it was typed."""
         if self.field.kind == "yesno":
-            yes = [w for w in self.labels() if w == YES or w in YES_WORDS]
-            no = [w for w in self.labels() if w == "否" or w in NO_WORDS]
-            return (f"IF({_any([f'{self.trimmed}={_text(w)}' for w in yes])},{_text(YES)},"
-                    f"IF({_any([f'{self.trimmed}={_text(w)}' for w in no])},{_text('否')},{self.trimmed}))")
+            return f"IF({self._says(YES, YES_WORDS)},{_text(YES)},IF({self._says(NO, NO_WORDS)},{_text(NO)},{self.trimmed}))"
         if self.is_label:
             return self.trimmed
         divisor = plain(1 / unit_factor(self.sign)) if self.sign else ""
@@ -141,8 +138,11 @@ class InputCell:
 
     def is_yes(self) -> str:
         """是 (or a word the reader takes for it); FALSE for anything else, error values included."""
-        words = [w for w in self.labels() if w == YES or w in YES_WORDS]
-        return f"IFERROR(AND(NOT({self.logical}),{_any([f'{self.trimmed}={_text(w)}' for w in words])}),FALSE)"
+        return f"IFERROR(AND(NOT({self.logical}),{self._says(YES, YES_WORDS)}),FALSE)"
+
+    def _says(self, answer: str, words: set[str]) -> str:
+        """The cell holds ``answer`` or a word the reader takes for it."""
+        return _any([f"{self.trimmed}={_text(w)}" for w in self.labels() if w == answer or w in words])
 
     def wrong_format(self) -> str:
         """Conditional format: consolidation will refuse this value."""
@@ -172,7 +172,7 @@ def score_formula(fields: list[InputField], cells: dict[str, str], body: str) ->
 
 
 def na_input(cell: str) -> InputCell:
-    return InputCell(InputField(NA_FIELD, "yesno", labels=(YES, "否"), required=False), cell)
+    return InputCell(InputField(NA_FIELD, "yesno", labels=(YES, NO), required=False), cell)
 
 
 def item_score_formula(ind: Indicator, cells: dict[str, str], na_cell: str | None = None, period: str | None = None,
@@ -213,7 +213,7 @@ def relative_score_formula(ind: Indicator, period: str, own: str, members: list[
 
 
 def veto_formula(cell: str) -> str:
-    yes = InputCell(InputField("", "yesno", labels=(YES, "否")), cell).is_yes()
+    yes = InputCell(InputField("", "yesno", labels=(YES, NO)), cell).is_yes()
     return f'=IF({yes},"否决","")'
 
 
