@@ -100,13 +100,10 @@ class Target:
     by_unit: tuple[tuple[str, Decimal], ...] = ()
     range: Range | None = None
 
-    @property
-    def is_check(self) -> bool:
-        return isinstance(self.target, str)
-
     def input_field(self) -> InputField:
-        return yesno_field(self.field, required=True) if self.is_check else \
-            numeric_field(self.field, self.unit, self.range)
+        if isinstance(self.target, str):
+            return yesno_field(self.field, required=True)
+        return numeric_field(self.field, self.unit, self.range)
 
     def met(self, unit: str | None) -> Expr:
         if isinstance(self.target, str):

@@ -528,9 +528,9 @@ def target_text(ind: Indicator, r: EntryRow) -> str:
         return f"{OP_WORDS[rule.op]}{plain(rule.target)}{rule.unit}"
     if isinstance(rule, TargetsRule):
         for t in rule.targets:
-            if t.field == r.field.name and isinstance(t.target, str):
-                return f"选“{t.target}”"
             if t.field == r.field.name:
+                if isinstance(t.target, str):
+                    return f"选“{t.target}”"
                 return f"{OP_WORDS[t.op]}{plain(target_of(t.target, t.by_unit, r.unit_id))}{t.unit}"
     return ""
 
