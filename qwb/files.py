@@ -34,7 +34,7 @@ class Pending:
             os.replace(self.tmp, self.path)
         except PermissionError as exc:
             self.discard()
-            raise OutputError(f"无法写入“{self.path}”：文件可能正在 Excel/WPS 中打开，请关闭后重试（{exc}）") from exc
+            raise _in_use(self.path, exc) from exc
         except OSError as exc:
             self.discard()
             raise OutputError(f"无法写入“{self.path}”：{exc.strerror or type(exc).__name__}。请检查路径是否正确、"
@@ -64,11 +64,15 @@ def write_pending(path: Path, data: bytes | Callable[[BinaryIO], None]) -> Pendi
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared like any saved file
     except PermissionError as exc:
         os.unlink(tmp)
-        raise OutputError(f"无法写入“{path}”：文件可能正在 Excel/WPS 中打开，请关闭后重试（{exc}）") from exc
+        raise _in_use(path, exc) from exc
     except BaseException:
         os.unlink(tmp)
         raise
     return Pending(path, tmp)
+
+
+def _in_use(path: Path, exc: PermissionError) -> OutputError:
+    return OutputError(f"无法写入“{path}”：文件可能正在 Excel/WPS 中打开，请关闭后重试（{exc}）")
 
 
 def sha256(path: Path) -> str:

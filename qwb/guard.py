@@ -124,12 +124,8 @@ def sheet_parts(archive: zipfile.ZipFile, names: tuple[str, ...], data: bytes | 
     """The zip part of each named sheet (regular expressions, not an XML parser: nothing is expanded);
     ``data``: the archive's bytes, if at hand (its parts are then unzipped faster, qwb.unzip)."""
     try:
-        if data is None:
-            book = archive.read("xl/workbook.xml")
-            rels = archive.read("xl/_rels/workbook.xml.rels")
-        else:
-            book = read_part(archive, data, "xl/workbook.xml")
-            rels = read_part(archive, data, "xl/_rels/workbook.xml.rels")
+        book = read_part(archive, data, "xl/workbook.xml")
+        rels = read_part(archive, data, "xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
     if len(book) + len(rels) > PARTS_CACHED:  # a hostile workbook's parts are not kept

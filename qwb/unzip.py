@@ -27,17 +27,18 @@ def _inflater() -> ModuleType | None:
 INFLATE = _inflater()
 
 
-def read_part(archive: zipfile.ZipFile, data: bytes, name: str, until: bytes = b"") -> bytes:
-    """The part ``name`` of the archive whose bytes are ``data`` (at most the size the archive declares for it,
-    which qwb.guard has checked); ``until``: only the part up to the first occurrence of these bytes is wanted."""
+def read_part(archive: zipfile.ZipFile, data: bytes | None, name: str, until: bytes = b"") -> bytes:
+    """The part ``name`` of the archive whose bytes are ``data`` (None: not at hand, zipfile reads it), at most
+    the size the archive declares for it, which qwb.guard has checked; ``until``: only the part up to the first
+    occurrence of these bytes is wanted."""
     text = _inflated(archive, data, name, until)
     end = text.find(until) if until else -1
     return text[:end + len(until)] if end >= 0 else text
 
 
-def _inflated(archive: zipfile.ZipFile, data: bytes, name: str, until: bytes) -> bytes:
+def _inflated(archive: zipfile.ZipFile, data: bytes | None, name: str, until: bytes) -> bytes:
     info = archive.getinfo(name)
-    raw = _raw(data, info)
+    raw = None if data is None else _raw(data, info)
     if raw is None or info.flag_bits & 0x1:  # encrypted, or not where it should be: whatever zipfile says
         return _by_zipfile(archive, name, until)
     if info.compress_type == zipfile.ZIP_STORED:

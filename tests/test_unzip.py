@@ -53,6 +53,7 @@ def test_any_part_any_compression(body: bytes, compression: int, until: bytes) -
         if until and until in expected:
             expected = expected[:expected.index(until) + len(until)]
         assert unzip.read_part(archive, data, "xl/worksheets/sheet1.xml", until) == expected
+        assert unzip.read_part(archive, None, "xl/worksheets/sheet1.xml", until) == expected  # bytes not at hand
 
 
 def test_a_local_header_not_where_the_directory_says_is_left_to_zipfile() -> None:
