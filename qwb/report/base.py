@@ -105,6 +105,19 @@ class Report:
         return ""
 
     @cached_property
+    def return_paths(self) -> dict[str, Path]:
+        """Each return's path by the name issues use (the first, if two share a name)."""
+        paths: dict[str, Path] = {}
+        for rf in self.c.returns:
+            paths.setdefault(rf.name, Path(rf.path))
+        return paths
+
+    @cached_property
+    def folder(self) -> Path:
+        """The folder the workbook is saved in, resolved: links to returns are relative to it."""
+        return Path(self.out).resolve().parent
+
+    @cached_property
     def index(self) -> KeyIndex:
         return KeyIndex(self.scheme)
 

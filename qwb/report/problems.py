@@ -7,7 +7,6 @@ report, never from anything inside a return.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from qwb.issues import REGISTRY
@@ -41,11 +40,11 @@ UNSAFE = set('#"<>|?*') | {chr(c) for c in range(32)}
 
 def link_target(r: Report, name: str, sheet: str = "", cell: str = "") -> str | None:
     """'external:' + the return's path relative to the report, from the name qwb read from disk."""
-    path = _returns_by_name(r).get(name)
+    path = r.return_paths.get(name)
     if path is None:
         return None
     try:
-        relative = os.path.relpath(path.resolve(), _report_folder(r))
+        relative = os.path.relpath(path.resolve(), r.folder)
     except ValueError:  # another drive on Windows
         return None
     relative = relative.replace(os.sep, "/")
@@ -55,23 +54,6 @@ def link_target(r: Report, name: str, sheet: str = "", cell: str = "") -> str | 
     if sheet in KNOWN_SHEETS and cell.isalnum() and cell.isascii():
         target += f"#{quoted(sheet)}!{cell}"
     return target
-
-
-def _returns_by_name(r: Report) -> dict[str, Path]:
-    """Each return's path by the name issues use (the first, if two share a name); worked out once per report."""
-    found = r.__dict__.get("_returns_by_name")
-    if found is None:
-        found = r.__dict__["_returns_by_name"] = {}
-        for rf in r.c.returns:
-            found.setdefault(rf.name, Path(rf.path))
-    return found
-
-
-def _report_folder(r: Report) -> Path:
-    folder = r.__dict__.get("_report_folder")
-    if folder is None:
-        folder = r.__dict__["_report_folder"] = Path(r.out).resolve().parent
-    return folder
 
 
 def write(r: Report) -> None:
