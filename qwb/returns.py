@@ -249,12 +249,8 @@ class CellXml:
     @property
     def has_formula(self) -> bool:
         """escaped_formula is not None, told from the common ``<f>…</f>`` without copying the formula out."""
-        if self._parsed is None:
-            body = self._body
-            f, fx, end = (b"<f>", b"<f", b"</f>") if isinstance(body, bytes) else ("<f>", "<f", "</f>")
-            at = body.find(f)  # type: ignore[arg-type]
-            if at >= 0 and at == body.find(fx) and body.find(end, at + 3) >= 0:  # type: ignore[arg-type]
-                return True
+        if self._parsed is None and _plain_formula(self._body) is not None:
+            return True
         return self.escaped_formula is not None
 
     def _fields(self) -> tuple[str | None, str | None, bool]:
@@ -338,13 +334,22 @@ def _special(xml: str | bytes, columns: tuple[str, ...]) -> dict[str, CellXml]:
 def _formula(body: str) -> str | None:
     """FORMULA's text in a cell's body ("" for a shared formula's reference), or None: the common ``<f>…</f>``
     found with str.find, anything else by the regular expression."""
-    at = body.find("<f>")
-    if at >= 0 and at == body.find("<f"):
-        stop = body.find("</f>", at + 3)
-        if stop >= 0:
-            return body[at + 3:stop]
+    span = _plain_formula(body)
+    if span is not None:
+        return body[span[0]:span[1]]
     formula = FORMULA.search(body)
     return None if formula is None else formula.group(1) or ""
+
+
+def _plain_formula(body: str | bytes) -> tuple[int, int] | None:
+    """Where the text of a cell body's first tag, when it is a plain ``<f>…</f>``, starts and stops; None for
+    anything else (no formula, a shared formula, attributes)."""
+    f, tag, end = ("<f>", "<f", "</f>") if isinstance(body, str) else (b"<f>", b"<f", b"</f>")
+    at = body.find(f)  # type: ignore[arg-type]
+    if at < 0 or at != body.find(tag):  # type: ignore[arg-type]
+        return None
+    stop = body.find(end, at + 3)  # type: ignore[arg-type]
+    return (at + 3, stop) if stop >= 0 else None
 
 
 def _value(body: str) -> str | None:
