@@ -17,6 +17,9 @@ an input cell or a bad argument gives an Excel error value, never a traceback:
   number, an unknown comparison, ranges of different sizes, an unreadable scheme);
 * an error in an input cell (``#DIV/0!`` ...) comes back unchanged.
 
+When several inputs are wrong, the first in argument order decides, as in
+Excel's own functions.
+
 With xlwings Server and Excel on the web these strings become real error
 values; classic Windows UDFs show them as text (xlwings cannot return a true
 error value there).
