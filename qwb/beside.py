@@ -6,9 +6,10 @@ copying or pickling it, so both are written while the main process writes the wo
 its file under a temporary name (qwb.files.Pending) and says which; the parent puts it in place only once
 everything succeeded, as a run written in one process would.
 
-Only where fork is safe (Linux) and while the copies it makes fit the memory budget (MEMORY_BUDGET);
-otherwise (the Excel console on Windows, a run of thousands of returns) the job runs in the calling process
-when it is started.
+Only where fork is safe (Linux, and a process with no other thread: a thread holding a lock at the fork,
+as in ``qwb serve``, would leave it held for ever in the child) and while the copies it makes fit the memory
+budget (MEMORY_BUDGET); otherwise (the Excel console on Windows, the server, a run of thousands of returns)
+the job runs in the calling process when it is started.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -82,7 +84,7 @@ class Job:
 def start(write: Callable[[], Pending], path: Path) -> Job:
     """Run ``write`` (it writes ``path`` with qwb.files.write_pending) in a forked child, or here and now
     where there is no fork."""
-    if not (FORK and 2 * resident_bytes() <= MEMORY_BUDGET):
+    if not (FORK and threading.active_count() == 1 and 2 * resident_bytes() <= MEMORY_BUDGET):
         return Job(outcome=_run(write, path, forked=False))
     read_end, write_end = os.pipe()
     sys.stdout.flush()

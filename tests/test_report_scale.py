@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -116,3 +117,24 @@ def test_writers_fork_only_while_twice_the_process_fits_the_memory_budget(tmp_pa
     pending, seconds = job.result()
     pending.commit()
     assert (tmp_path / "x.txt").read_bytes() == b"written" and seconds >= 0
+
+
+def test_writers_do_not_fork_a_process_with_other_threads(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A server (qwb serve) runs consolidation beside other threads; one holding a lock at the fork would leave
+    it held in the child for ever, so the file is written in the calling process."""
+    monkeypatch.setattr(beside, "FORK", True)
+    monkeypatch.setattr(beside, "MEMORY_BUDGET", 1 << 40)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        job = beside.start(lambda: write_pending(tmp_path / "x.txt", b"written"), tmp_path / "x.txt")
+    finally:
+        stop.set()
+        other.join()
+    assert job.pid == 0
+    job.result()[0].commit()
+    assert (tmp_path / "x.txt").read_bytes() == b"written"
+    alone = beside.start(lambda: write_pending(tmp_path / "y.txt", b"y"), tmp_path / "y.txt")
+    assert alone.pid != 0  # the other thread has ended
+    alone.discard()
