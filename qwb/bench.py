@@ -3,10 +3,11 @@
 For N = 30, 300, 1000, 3000 (--sizes) filled self-evaluation returns of a scheme the size of 永州's (about
 124 items) it measures:
   - qwb consolidate --timings (read, validate, score, report, summary, terminal), start-up included, as a
-    subprocess, with the time of each stage as qwb measured it;
+    subprocess, with the time of each stage as qwb measured it: the median of REPEATS runs (each is listed);
   - (a) the loop a user would write: pandas.read_excel with its default openpyxl engine, reading only;
   - (b) the job's floor: python-calamine loading the same sheets (one process), plus xlsxwriter in
-    constant_memory mode writing as many cells as qwb's report holds (and the CSV beside it, if any);
+    constant_memory mode writing as many cells as qwb's report holds (and the CSV beside it, if any),
+    each the median of REPEATS runs;
   - the peak memory of the consolidation and its workers together, sampled every 100 ms in a second run (the
     sampling slows the run it watches, so the times come from a run not sampled): the sum of their
     proportional set sizes (PSS: a page the forked workers share with the main process counted once), and
@@ -28,6 +29,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from qwb.scheme import bundled, load
@@ -35,6 +37,9 @@ from qwb.scheme.model import Scheme, Unit
 from qwb.templates.names import ENTRY_SHEET, IDENTITY_SHEET
 
 OUT = Path("bench-out")
+#: the short measurements (qwb, and both parts of the floor) are each the median of this many runs: one run of
+#: a few seconds moves by 10-25 % with the host's load, the minute-long pandas loop much less
+REPEATS = 3
 
 
 def bench_scheme(n_units: int) -> tuple[Scheme, Path]:
@@ -232,18 +237,21 @@ def run(sizes: list[int], sample_a: int, workers: int) -> list[dict[str, Any]]:
         if not _ready(folder, n, stamp):
             generate(scheme_path, n, folder, filled=True, workers=workers, stamp=stamp)
         files = sorted(folder.glob("*.xlsx"))
-        q = time_consolidate(scheme_path, folder, n, workers, sample=False)
+        runs = sorted((time_consolidate(scheme_path, folder, n, workers, sample=False) for _ in range(REPEATS)),
+                      key=lambda run: run["wall_s"])
+        q = runs[len(runs) // 2]
         memory = time_consolidate(scheme_path, folder, n, workers, sample=True)
         qwb_s = q["wall_s"]
         sample = files[: min(n, sample_a)]
         a_s = time_pandas_openpyxl(sample) * n / len(sample)
-        read_s = time_calamine_floor(files)
+        read_s = median(time_calamine_floor(files) for _ in range(REPEATS))
         cells, csv_cells = report_cells(n)
-        write_s = time_write_floor(cells, csv_cells)
+        write_s = median(time_write_floor(cells, csv_cells) for _ in range(REPEATS))
         floor_s = read_s + write_s
         stages = {k: round(v, 2) for k, v in q["stages"].items()}
         row = {
-            "n": n, "items": items, "qwb_consolidate_s": round(qwb_s, 2), "pandas_openpyxl_s": round(a_s, 2),
+            "n": n, "items": items, "qwb_consolidate_s": round(qwb_s, 2),
+            "qwb_runs_s": [round(run["wall_s"], 2) for run in runs], "pandas_openpyxl_s": round(a_s, 2),
             "pandas_openpyxl_sampled_files": len(sample), "calamine_read_s": round(read_s, 2),
             "report_cells": cells, "csv_cells": csv_cells, "floor_write_s": round(write_s, 2),
             "floor_s": round(floor_s, 2), "speedup_vs_pandas": round(a_s / qwb_s, 2),
