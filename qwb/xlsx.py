@@ -132,9 +132,11 @@ def sheet_ref(sheet: str, row: int, col: int, row_end: int | None = None, col_en
 
 
 def page_setup(ws: Any, landscape: bool = True, repeat: int | None = None, fit_height: int = 0,
-               footer: str = PAGE_NUMBERS, paper: int = A4, fit_width: int = 1) -> None:
+               footer: str = PAGE_NUMBERS, paper: int = A4, fit_width: int = 1, scale: int | None = None) -> None:
     """A4 (or ``paper``: 8 is A3), fitted to ``fit_width`` pages wide (and ``fit_height`` pages high, 0: as
-    many as it takes), row ``repeat`` (0-based) printed on every page, ``footer`` (page numbers; "" for none)."""
+    many as it takes), row ``repeat`` (0-based) printed on every page, ``footer`` (page numbers; "" for none).
+    With ``scale`` (per cent, see print_scale) the sheet is printed at that size instead of fitted: Excel
+    ignores manual page breaks on a sheet fitted to pages."""
     if landscape:
         ws.set_landscape()
     else:
@@ -143,7 +145,10 @@ def page_setup(ws: Any, landscape: bool = True, repeat: int | None = None, fit_h
     ws.set_margins(**MARGINS)
     if repeat is not None:
         ws.repeat_rows(repeat)
-    ws.fit_to_pages(fit_width, fit_height)
+    if scale is None:
+        ws.fit_to_pages(fit_width, fit_height)
+    else:
+        ws.set_print_scale(scale)
     if footer:
         ws.set_footer(footer)
 
@@ -207,3 +212,18 @@ def fit_width(texts: Iterable[str], minimum: float, maximum: float) -> float:
 def pixels(width: float) -> int:
     """A column's width on screen, as charts are sized."""
     return int(width * 7 + 5)
+
+
+#: inches of paper: A4 and A3, long side first
+PAPER_INCHES = {A4: (11.69, 8.27), A3: (16.54, 11.69)}
+#: of the printable width a scaled page fills at most: the applications' column widths differ by a pixel or so
+PRINT_SAFETY = 0.95
+
+
+def print_scale(widths: Iterable[float], landscape: bool = True, paper: int = A4) -> int:
+    """The print size (per cent, 10-100) at which columns of these widths fit across one page between the
+    margins (a pixel is 3/4 of a point)."""
+    long, short = PAPER_INCHES[paper]
+    printable = ((long if landscape else short) - MARGINS["left"] - MARGINS["right"]) * 72
+    needed = sum(pixels(w) for w in widths) * 0.75
+    return max(10, min(100, math.floor(100 * PRINT_SAFETY * printable / needed))) if needed else 100

@@ -18,16 +18,18 @@ from xml.etree import ElementTree
 
 import openpyxl
 import pytest
-from filling import Text, fill, need_soffice
+from filling import Text, fill, need_calibri_metrics, need_soffice
 
 from qwb import soffice
 from qwb.cli import main
 from qwb.consolidate import consolidate
 from qwb.files import OutputError
 from qwb.report import build_report, write_report
+from qwb.report.matrix import printed_pages
 from qwb.scheme import load
 from qwb.simulate import simulate
 from qwb.templates import write_templates
+from qwb.xlsx import print_scale
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 #: openpyxl drops the data bars' Excel 2010 extension when reading; the tests do not look at it
@@ -532,6 +534,48 @@ def test_a_wide_score_matrix_prints_several_pages_wide_with_the_units_on_each(tm
     write_report(consolidate(scheme, tmp_path / "退回"), out)
     ws = openpyxl.load_workbook(out)["指标得分"]
     assert len(scheme.indicators) == 124
-    assert ws.page_setup.fitToWidth == 6 and ws.page_setup.fitToHeight == 0  # 24 indicator columns a page
+    # printed at a set size with a column break before each page's first category: Excel ignores manual
+    # breaks on a sheet fitted to pages
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 66
+    first_item = 4  # column D: after 名次, 被考核单位, 总分
+    breaks = [b.id for b in ws.col_breaks.brk]
+    assert breaks == [first_item - 1 + k for k in (6, 23, 47, 64, 87, 111)][1:]  # break after the column id
+    assert [ws.cell(3, first_item + k).value for k in (0, 6, 23, 47, 64, 87, 111)] == [
+        "城市质量发展战略规划明确清晰", "城市质量文化特色鲜明", "城市质量基础保障有力", "城市质量工作组织坚强有力",
+        "质量宏观管理成效明显", "工程质量大幅提高", "质量发展成果全民共享"]
     assert ws.print_title_cols == "$A:$C" and ws.print_title_rows == "$3:$6"
     assert ws.print_area.startswith("'指标得分'!$A$3:")  # the title row would print cut on pages 2-6
+
+
+def test_score_matrix_pages_keep_each_category_whole() -> None:
+    """Page by page, whole top categories while they fit beside those before; one longer than a page is cut
+    into pages, its name repeated with （续）."""
+    def items(*runs: tuple[str, int]) -> list[SimpleNamespace]:
+        return [SimpleNamespace(path=[name]) for name, n in runs for _ in range(n)]
+
+    changzhou = items(("宏观", 6), ("安全", 8), ("基础", 4), ("结果", 13), ("加分", 1))
+    assert printed_pages(changzhou) == [[("宏观", 0, 5), ("安全", 6, 13), ("基础", 14, 17)],
+                                        [("结果", 18, 30), ("加分", 31, 31)]]
+    assert printed_pages(items(("长", 50)), per_page=24) == [[("长", 0, 23)], [("长", 24, 47)], [("长", 48, 49)]]
+    assert printed_pages(items(("短", 3), ("长", 30)), per_page=24) == [[("短", 0, 2)], [("长", 3, 26)],
+                                                                      [("长", 27, 32)]]
+    assert printed_pages(items(("a", 24), ("b", 1))) == [[("a", 0, 23)], [("b", 24, 24)]]
+    assert print_scale([5, 13, 8, *[7] * 24]) == 66 and print_scale([8] * 3) == 100
+
+
+def test_score_matrix_prints_whole_categories_on_each_page_in_libreoffice(tmp_path: Path) -> None:
+    """常州's 32 indicators under five categories, rendered by LibreOffice (with Calibri's metrics, as Excel
+    measures columns): two pages, each category's name whole on one of them, no page for a few stray columns."""
+    need_soffice()
+    need_calibri_metrics()
+    scheme = load(Path(__file__).resolve().parent.parent / "qwb" / "schemes" / "changzhou-2016.yaml")
+    (tmp_path / "退回").mkdir()
+    book = tmp_path / "排名.xlsx"
+    write_report(consolidate(scheme, tmp_path / "退回"), book)
+    pdf = soffice.convert(book, "pdf", tmp_path)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip() and p.strip().splitlines()[0].rstrip().endswith("指标得分")]
+    assert len(pages) == 2
+    assert all(name in pages[0] for name in ("质量宏观管理", "质量安全监管", "质量基础建设"))
+    assert all(name in pages[1] for name in ("质量结果", "加分项")) and "质量基础" not in pages[1]
+    assert all("总分" in p and "名次" in p for p in pages)  # rank, unit and total repeated

@@ -189,10 +189,11 @@ def title_block(r: Report, ws: Any, title: str, subtitle: str | None, width: int
 
 
 def page_setup(r: Report, ws: Any, repeat: int | None, last_row: int, last_col: int, landscape: bool = True,
-               fit_height: int = 0, fit_width: int = 1) -> None:
-    """A4, fitted to ``fit_width`` pages wide, header rows repeated, the scheme and sheet in the header, page
-    numbers in the footer (8 point), centred."""
-    xlsx.page_setup(ws, landscape, repeat, fit_height, footer="&C&8 第 &P 页，共 &N 页", fit_width=fit_width)
+               fit_height: int = 0, fit_width: int = 1, scale: int | None = None) -> None:
+    """A4, fitted to ``fit_width`` pages wide (or printed at ``scale`` per cent), header rows repeated, the
+    scheme and sheet in the header, page numbers in the footer (8 point), centred."""
+    xlsx.page_setup(ws, landscape, repeat, fit_height, footer="&C&8 第 &P 页，共 &N 页", fit_width=fit_width,
+                    scale=scale)
     ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
     ws.center_horizontally()
     fix_heights(ws, last_row)

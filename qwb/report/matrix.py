@@ -18,7 +18,7 @@ from qwb.report.base import (
     title_block,
 )
 from qwb.rules import DeductRule
-from qwb.xlsx import merge_text, put, row_height
+from qwb.xlsx import merge_text, print_scale, put, row_height
 
 SHEET = "指标得分"
 CATEGORY_ROW, ID_ROW, TITLE_ROW, FULL_ROW = 2, 3, 4, 5
@@ -27,8 +27,11 @@ LEFT = ["名次", "被考核单位", "总分"]
 ITEM_WIDTH = 7
 #: the indicator titles above the columns: small type, at most this tall (a longer title is cut)
 TITLE_SIZE, TITLE_MAX_HEIGHT = 8, 170
-#: indicator columns printed on one A4 page; more go on further pages, readable rather than shrunk
+#: indicator columns printed on one A4 page at most; more go on further pages, readable rather than shrunk
 ITEMS_PER_PAGE = 24
+LEFT_WIDTHS = (5, 13, 8)
+#: a top category's run of indicator columns: (its name, first and last index among the indicators)
+Segment = tuple[str, int, int]
 
 
 def write(r: Report) -> None:
@@ -47,14 +50,50 @@ def write(r: Report) -> None:
         for k, ind in enumerate(indicators):
             _heat_map(ws, first_item + k, last_row, ind, units)
     ws.freeze_panes(FIRST, first_item)
-    pages_wide = -(-len(indicators) // ITEMS_PER_PAGE)
-    page_setup(r, ws, repeat=None, last_row=max(last_row, FULL_ROW), last_col=last_col, fit_width=pages_wide)
+    pages = printed_pages(indicators)
+    if len(pages) == 1:
+        page_setup(r, ws, repeat=None, last_row=max(last_row, FULL_ROW), last_col=last_col)
+    else:  # a page break before each page's first category, every page at the size its widest one needs
+        widest = max(sum(last - first + 1 for _top, first, last in page) for page in pages)
+        page_setup(r, ws, repeat=None, last_row=max(last_row, FULL_ROW), last_col=last_col,
+                   scale=print_scale([*LEFT_WIDTHS, *[ITEM_WIDTH] * widest]))
+        ws.set_v_pagebreaks([first_item + page[0][1] for page in pages[1:]])
     ws.repeat_rows(CATEGORY_ROW, FULL_ROW)
-    if pages_wide > 1:
+    if len(pages) > 1:
         ws.repeat_columns(0, first_item - 1)  # rank, unit and total on every page
         # the merged title would print cut inside the repeated columns of every further page; the page
         # header already names the assessment and the sheet
         ws.print_area(CATEGORY_ROW, 0, max(last_row, FULL_ROW), last_col)
+
+
+def printed_pages(indicators: list[Any], per_page: int = ITEMS_PER_PAGE) -> list[list[Segment]]:
+    """The indicator columns page by page: each top category whole on one page while it fits beside the
+    categories before it, else on the next page; one longer than a page is cut into pages of ``per_page``."""
+    pages: list[list[Segment]] = []
+    used = per_page  # no page yet
+    for top, first, last in _categories(indicators):
+        while first <= last:
+            size = last - first + 1
+            if used + size > per_page:
+                pages.append([])
+                used = 0
+            take = min(size, per_page - used)
+            pages[-1].append((top, first, first + take - 1))
+            used += take
+            first += take
+    return pages
+
+
+def _categories(indicators: list[Any]) -> list[Segment]:
+    """The runs of indicators under the same top category, in order."""
+    runs: list[Segment] = []
+    for k, ind in enumerate(indicators):
+        top = ind.path[0] if ind.path else ""
+        if runs and runs[-1][0] == top:
+            runs[-1] = (top, runs[-1][1], k)
+        else:
+            runs.append((top, k, k))
+    return runs
 
 
 def _legend(r: Report) -> str:
@@ -66,16 +105,15 @@ def _legend(r: Report) -> str:
 def _headers(r: Report, ws: Any, first_item: int) -> None:
     st = r.styles
     head = st.header()
-    for col, name in enumerate(LEFT):
+    for col, (name, width) in enumerate(zip(LEFT, LEFT_WIDTHS)):
         merge_text(ws, CATEGORY_ROW, col, TITLE_ROW, col, name, head)
-        ws.set_column(col, col, 5 if col == 0 else (13 if col == 1 else 8))
+        ws.set_column(col, col, width)
     indicators = r.scheme.indicators
-    start = 0
-    for k in range(1, len(indicators) + 1):  # one merged 类别 cell per run of items under the same top category
-        top = indicators[start].path[0] if indicators[start].path else ""
-        if k == len(indicators) or (indicators[k].path[0] if indicators[k].path else "") != top:
-            merge_text(ws, CATEGORY_ROW, first_item + start, CATEGORY_ROW, first_item + k - 1, top or "（未分类）", head)
-            start = k
+    starts = {first for _top, first, _last in _categories(indicators)}
+    for page in printed_pages(indicators):  # one merged 类别 cell per category on each printed page
+        for top, first, last in page:
+            name = (top or "（未分类）") + ("" if first in starts else "（续）")
+            merge_text(ws, CATEGORY_ROW, first_item + first, CATEGORY_ROW, first_item + last, name, head)
     small = st.header(font_size=TITLE_SIZE, valign="top")
     for k, ind in enumerate(indicators):
         col = first_item + k
