@@ -199,7 +199,8 @@ def write(r: Report) -> None:
         subtitle += "应填项只计已到期的时间节点。"
     title_block(r, ws, f"{r.heading}{title}", subtitle, len(columns))
     names = [a.accepted.name for a in rows if a.accepted is not None]
-    columns = with_widths(columns, 采用的文件=fit_width(names, 16, 56))
+    columns = with_widths(columns, 采用的文件=fit_width(names, 16, 56),
+                          提交情况=fit_width([_status(a) for a in rows], 10, 30))
     header_row(r, ws, HEADER, columns)
     col = {c.name: i for i, c in enumerate(columns)}
     for i, a in enumerate(rows):
@@ -216,6 +217,15 @@ def write(r: Report) -> None:
         last_row = _chart(r, ws, rows, col, last_row)
     ws.freeze_panes(FIRST, 2)
     page_setup(r, ws, repeat=HEADER, last_row=last_row, last_col=len(columns) - 1)
+
+
+
+def _status(a: Any) -> str:
+    """提交情况 as the row shows it."""
+    if a.accepted is None:
+        return "未提交"
+    superseded = sum(1 for rf in a.files if rf.status == "superseded")
+    return "已提交" + (f"（{superseded} 份旧版已替代）" if superseded else "")
 
 
 def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> None:
@@ -238,9 +248,7 @@ def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> No
             put(ws, row, col["得分率"], float(a.rate) if a.rate is not None else None, st.cell(num_format="0.0%"))
         put(ws, row, col["加分"], r.num(a.bonus) if a.bonus else None, st.cell(num_format="0.##"))
         put(ws, row, col["扣分"], r.num(a.deduction) if a.deduction else None, st.cell(num_format="0.##"))
-    superseded = sum(1 for rf in a.files if rf.status == "superseded")
-    status = "未提交" if missing else "已提交" + (f"（{superseded} 份旧版已替代）" if superseded else "")
-    put(ws, row, col["提交情况"], status, st.cell(font_color=ERROR_COLOR, bold=True) if missing else cell)
+    put(ws, row, col["提交情况"], _status(a), st.cell(font_color=ERROR_COLOR, bold=True) if missing else cell)
     put(ws, row, col["采用的文件"], "" if missing else a.accepted.name, cell)
     date = a.accepted.filled_date if not missing else None
     put(ws, row, col["填报日期"], date.isoformat() if date else "", st.cell(align="center"))

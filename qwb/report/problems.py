@@ -64,7 +64,8 @@ def write(r: Report) -> None:
                 "错误的填报值不计分（按未填写处理）；点击文件名打开退回文件并定位到单元格（文件需与本工作簿保持相对位置）。")
     title_block(r, ws, f"{r.heading}校验问题", subtitle, len(COLUMNS) - 1)
     file_width = fit_width([i.file for i in issues], 16, 56)
-    header_row(r, ws, HEADER, with_widths(COLUMNS, **{"文件（点击打开）": file_width}))
+    header_row(r, ws, HEADER, with_widths(COLUMNS, 问题=fit_width(map(_title, issues), 14, 30),
+                                          **{"文件（点击打开）": file_width}))
     for n, issue in enumerate(issues):
         _row(r, ws, FIRST + n, n + 1, issue)
         fit_row(ws, FIRST + n, [(issue.message, COLUMNS[COL["说明"]].width)])
@@ -76,6 +77,12 @@ def write(r: Report) -> None:
     page_setup(r, ws, repeat=HEADER, last_row=last_row, last_col=len(COLUMNS) - 1)
 
 
+def _title(issue: Any) -> str:
+    """The issue's kind in words (its code where the kind is unknown)."""
+    kind = REGISTRY.get(issue.code)
+    return kind.title if kind else issue.code
+
+
 def _row(r: Report, ws: Any, row: int, number: int, issue: Any) -> None:
     st = r.styles
     cell = st.cell()
@@ -84,8 +91,7 @@ def _row(r: Report, ws: Any, row: int, number: int, issue: Any) -> None:
     put(ws, row, COL["序号"], number, st.cell(align="center"))
     put(ws, row, COL["级别"], SEVERITY.get(issue.severity, issue.severity),
         st.cell(align="center", bold=True, font_color=ERROR_COLOR if error else WARNING_COLOR))
-    kind = REGISTRY.get(issue.code)
-    put(ws, row, COL["问题"], kind.title if kind else issue.code, cell)
+    put(ws, row, COL["问题"], _title(issue), cell)
     _file_cell(r, ws, row, issue)
     put(ws, row, COL["工作表"], issue.sheet, cell)
     put(ws, row, COL["单元格"], issue.cell, st.cell(align="center"))

@@ -86,7 +86,9 @@ def _file_row(r: Report, ws: Any, row: int, rf: Any, kind: str, name: str) -> No
         put(ws, row, COL["文件"], rf.name, st.cell())
     put(ws, row, COL["填报日期"], rf.filled_date.isoformat() if rf.filled_date else "", st.cell(align="center"))
     put(ws, row, COL["读取行数"], rf.rows_read, st.cell(align="center"))
-    put(ws, row, COL["SHA-256"], rf.sha256, st.cell(font_size=8, font_color="#7F7F7F"))
+    # "fill" keeps the 64 digits inside their column (cut at its edge, whole when copied) instead of running on
+    # into an empty 说明
+    put(ws, row, COL["SHA-256"], rf.sha256, st.cell(font_size=8, font_color="#7F7F7F", align="fill"))
     put(ws, row, COL["说明"], _note(rf), st.cell(text_wrap=True))
     fit_row(ws, row, [(_note(rf), COLUMNS[COL["说明"]].width)])
 
