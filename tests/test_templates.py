@@ -287,3 +287,20 @@ def test_an_empty_unit_template_shows_no_grade(tmp_path: Path) -> None:
         totals[name] = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_row=12, min_col=9, max_col=10, values_only=True)}
     assert totals["empty"]["总分"] in (None, "") and totals["empty"]["等次"] in (None, "")
     assert totals["answered"]["总分"] == 0 and totals["answered"]["等次"] == scheme.grades[-1].name
+
+
+def test_long_names_and_later_scores_fit_their_cells_in_a_unit_template(tmp_path: Path) -> None:
+    """常州's 27-2 has a name of 37 characters: in 自评报告 its row is as tall as the wrapped name needs (it
+    printed over the next row); 汇总's 得分 column is wide enough for 汇总后计算 (its relative items)."""
+    scheme = load(_bundled("changzhou"))
+    (path, *_rest) = write_templates(scheme, "unit", tmp_path / "t")
+    book = openpyxl.load_workbook(path)
+    report = book["自评报告"]
+    rows = {str(row[0].value): row[0].row for row in report.iter_rows(min_col=1, max_col=1) if row[0].value}
+    long_name = next(i for i in scheme.indicators if i.id == "27-2")
+    assert len(long_name.title) > 30
+    assert report.row_dimensions[rows["27-2"]].height >= 3 * 14.5  # three lines of 10-point text
+    assert report.row_dimensions[rows["1"]].height in (None, 15)  # a short name: one line
+    summary = book["汇总"]
+    assert any(c.value == "汇总后计算" for c in summary["G"])
+    assert summary.column_dimensions["G"].width >= 11.5  # 5 Chinese characters and the margin

@@ -63,6 +63,8 @@ SUMMARY_FIRST, SUMMARY_SCORE_COL = 3, 6
 #: 类别 grows to show its longest category up to this width, then wraps
 CATEGORY_MAX = 20
 README_WIDTHS = (18, 90)
+#: 自评报告's 指标名称 column (a longer name wraps, its row made as tall as it needs)
+REPORT_TITLE_WIDTH = 30
 DEFAULT_OUTLINE = ["一、基本情况", "二、主要工作及成效", "三、存在的问题", "四、下一步工作打算"]
 
 
@@ -316,8 +318,9 @@ class TemplateWriter:
     def write_summary(self, ws: Any) -> None:
         st, s = self.styles, self.scheme
         unit = self.assignee.id
+        score_width = fit_width([RELATIVE_LATER] if self.scored_later else [], 9, 14)
         heads = [("指标编号", 8), ("类别", self.width("类别")), ("指标名称", 28), ("分值", 7), ("类型", 7), ("合理缺项", 8),
-                 ("得分", 9)]
+                 ("得分", score_width)]
         for i, (name, width) in enumerate(heads):
             ws.set_column(i, i, width)
             ws.write_string(2, i, name, st.header())
@@ -479,7 +482,7 @@ class TemplateWriter:
         st, s = self.styles, self.scheme
         outline = s.extra.get("self_report_outline") or DEFAULT_OUTLINE
         ws.set_column(0, 0, 10)
-        ws.set_column(1, 1, 30)
+        ws.set_column(1, 1, REPORT_TITLE_WIDTH)
         ws.set_column(2, 3, 12)
         ws.set_column(4, 4, 40)
         merge_text(ws, 0, 0, 0, 4, f"{self.assignee.name}{s.year}年度质量工作自评报告", st.title())
@@ -498,6 +501,7 @@ class TemplateWriter:
             r = row + 1 + i
             ws.write_string(r, 0, ind.id, st.text())
             ws.write_string(r, 1, ind.title, st.text(wrap=True))
+            fit_row(ws, r, [(ind.title, REPORT_TITLE_WIDTH)])
             ws.write_number(r, 2, float(ind.points), st.text())
             score = xl_rowcol_to_cell(SUMMARY_FIRST + i, SUMMARY_SCORE_COL)
             ws.write_formula(r, 3, f"={quoted(SUMMARY_SHEET)}!{score}", st.score(), "")
