@@ -291,7 +291,8 @@ def test_an_empty_unit_template_shows_no_grade(tmp_path: Path) -> None:
 
 def test_long_names_and_later_scores_fit_their_cells_in_a_unit_template(tmp_path: Path) -> None:
     """常州's 27-2 has a name of 37 characters: in 自评报告 its row is as tall as the wrapped name needs (it
-    printed over the next row); 汇总's 得分 column is wide enough for 汇总后计算 (its relative items)."""
+    printed over the next row); 得分 columns are wide enough for 汇总后计算 (its relative items); a long 填报项
+    wraps in a row tall enough (it was cut at the column's edge)."""
     scheme = load(_bundled("changzhou"))
     (path, *_rest) = write_templates(scheme, "unit", tmp_path / "t")
     book = openpyxl.load_workbook(path)
@@ -304,3 +305,8 @@ def test_long_names_and_later_scores_fit_their_cells_in_a_unit_template(tmp_path
     summary = book["汇总"]
     assert any(c.value == "汇总后计算" for c in summary["G"])
     assert summary.column_dimensions["G"].width >= 11.5  # 5 Chinese characters and the margin
+    entry = book["填报"]
+    header = {c.value: c.column_letter for c in entry[5]}
+    assert entry.column_dimensions[header["得分"]].width >= 11.5
+    field = next(c for c in entry[header["填报项"]] if c.value == "出口质量安全示范企业数")  # 10 characters
+    assert field.alignment.wrap_text and entry.row_dimensions[field.row].height >= 3 * 14.5

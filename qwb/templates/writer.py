@@ -132,10 +132,13 @@ class TemplateWriter:
     # --- 填报 ---------------------------------------------------------------------
 
     def width(self, name: str) -> float:
-        """A column's width; 类别 fits its longest category, up to CATEGORY_MAX (wrapped beyond)."""
+        """A column's width; 类别 fits its longest category, up to CATEGORY_MAX (wrapped beyond); 得分 shows
+        汇总后计算 whole where some item is scored against the other units."""
         if name == "类别":
             names = ["否决项", *(i.path[0] for i in self.scheme.indicators if i.path)]
             return fit_width(names, COLUMNS[COL[name]][1], CATEGORY_MAX)
+        if name == SCORE_HEADER and self.scored_later:
+            return fit_width([RELATIVE_LATER], COLUMNS[COL[name]][1], 14)
         return COLUMNS[COL[name]][1]
 
     def write_entry_sheet(self, ws: Any) -> None:
@@ -209,10 +212,11 @@ class TemplateWriter:
                 ws.write_string(row, COL["指标名称"], item.title, wrap)
                 ws.write_string(row, COL["考核要点"], self.content_text(item, r.unit_id) if r.first_of_item else "〃", wrap)
                 ws.write_number(row, COL["分值"], float(item.points), text)
-            ws.write_string(row, COL["时间节点"], r.period.name, text)
-            ws.write_string(row, COL[FIELD_HEADER], r.field.name, text)
+            target = "" if isinstance(item, Veto) else target_text(item, r)
+            ws.write_string(row, COL["时间节点"], r.period.name, wrap)
+            ws.write_string(row, COL[FIELD_HEADER], r.field.name, wrap)
             ws.write_string(row, COL["计量单位"], r.field.unit if r.field.kind not in ("choice", "yesno") else "", text)
-            ws.write_string(row, COL["目标"], "" if isinstance(item, Veto) else target_text(item, r), text)
+            ws.write_string(row, COL["目标"], target, wrap)
             value_cell = xl_rowcol_to_cell(row, COL[VALUE_HEADER])
             self.write_input(ws, row, r, top)
             ws.write_blank(row, COL["说明/依据"], None, st.input(wrap=True, top=top))
@@ -242,7 +246,9 @@ class TemplateWriter:
             content = self.content_text(item, r.unit_id) if r.first_of_item and not isinstance(item, Veto) else ""
             category = item.path[0] if isinstance(item, Indicator) and item.path else ""
             ws.set_row(row, row_height([(content, self.width("考核要点")), (item.title, self.width("指标名称")),
-                                        (evidence, self.width("印证材料")), (category, self.width("类别"))]))
+                                        (evidence, self.width("印证材料")), (category, self.width("类别")),
+                                        (r.period.name, self.width("时间节点")), (r.field.name, self.width(FIELD_HEADER)),
+                                        (target, self.width("目标"))]))
 
     def write_relative_scores(self, ws: Any) -> None:
         """得分 of relative items: live over every unit's row where this template holds them all (a department
