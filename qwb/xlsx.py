@@ -43,6 +43,11 @@ PAGE_NUMBERS = "&C第 &P 页，共 &N 页"
 #: these on the bundled schemes' texts: no row estimated short, 15 of 657 cells a line taller than Excel needs
 WIDE = 1.9
 NARROW = 0.95
+#: a Latin letter, digit or sign where 宋体 is not installed (LibreOffice on Linux) is drawn in the fallback
+#: font, DejaVu Sans: its digits are 0.64 em against 宋体's half em, so 2015年 measured with 宋体 wrapped early.
+#: Widths in ems of DejaVu Sans; a character is given the wider of that and half an em (NARROW)
+_FALLBACK_EMS = {**dict.fromkeys("0123456789", 0.64), **dict.fromkeys("%@", 0.95), **dict.fromkeys("mwMW", 0.9),
+                 **dict.fromkeys("ABCDEFGHJKLNOPQRSTUVXYZ", 0.72), **dict.fromkeys("abcdeghknopqsuvxyz", 0.6)}
 #: points per line of 10-point Chinese text: Excel's 宋体 needs 13.5, LibreOffice's Noto CJK 14.5
 LINE = 14.5
 #: points a row adds to its lines (the cell's top and bottom margins)
@@ -162,7 +167,7 @@ _UNIT = re.compile(r"\s|[（《“‘「『【〔(\[]*(?:[!-~]+|.)[，。、；�
 
 def char_width(ch: str, size: float = FONT_SIZE) -> float:
     wide = unicodedata.east_asian_width(ch) in "WFA"
-    return (WIDE if wide else NARROW) * size / FONT_SIZE
+    return (WIDE if wide else max(NARROW, WIDE * _FALLBACK_EMS.get(ch, 0))) * size / FONT_SIZE
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:

@@ -14,9 +14,12 @@ from qwb import numtext, xlsx
 
 def test_width_of_ascii_cjk_mixed_and_multiline_text() -> None:
     assert xlsx.text_width("") == 0
-    assert xlsx.text_width("abc 12") == pytest.approx(6 * xlsx.NARROW)
+    # Latin letters and digits at the wider of 宋体's half em and the fallback font's (DejaVu Sans) width
+    assert xlsx.text_width(" .,;") == pytest.approx(4 * xlsx.NARROW)
+    assert xlsx.text_width("abc 12") == pytest.approx((3 * 0.6 + 2 * 0.64) * xlsx.WIDE + xlsx.NARROW)
     assert xlsx.text_width("质量工作") == pytest.approx(4 * xlsx.WIDE)
-    assert xlsx.text_width("2018年度（5分）") == pytest.approx(5 * xlsx.WIDE + 5 * xlsx.NARROW)
+    assert xlsx.text_width("2018年度（5分）") == pytest.approx(5 * xlsx.WIDE + 5 * 0.64 * xlsx.WIDE)
+    assert xlsx.text_width("≥95%") == pytest.approx(xlsx.WIDE + (2 * 0.64 + 0.95) * xlsx.WIDE)
     assert xlsx.text_width("质量\n质量工作考核") == pytest.approx(6 * xlsx.WIDE)  # the widest line
     assert xlsx.text_width("质量", size=8) == pytest.approx(2 * xlsx.WIDE * 0.8)
 
@@ -90,3 +93,4 @@ def test_names_import_nothing_else_from_qwb() -> None:
             "print(sorted(m for m in sys.modules if m.startswith('qwb')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "['qwb', 'qwb.templates', 'qwb.templates.names', 'qwb.version']"
+
