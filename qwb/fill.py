@@ -70,11 +70,12 @@ def fill(template: Path, out: Path, entries: dict[str, Any], date: Any = None, p
 
 
 def _next_to(ws: Any, header: int, label: str, value: Any) -> None:
-    """Write into the cell right of a label above the entry table."""
+    """Write into the cell right of a label above the entry table (right of the label's merged cells)."""
     for row in ws.iter_rows(min_row=1, max_row=header - 1):
         for cell in row:
             if cell.value == label:
-                set_value(ws.cell(cell.row, cell.column + 1), value)
+                last = next((r.max_col for r in ws.merged_cells.ranges if cell.coordinate in r), cell.column)
+                set_value(ws.cell(cell.row, last + 1), value)
                 return
 
 

@@ -47,7 +47,17 @@ from qwb.templates.names import (
 from qwb.templates.styles import CHECK_FILL, NUMBER_FORMATS, WRONG_FILL, Styles
 from qwb.templates.validation import number_validation
 from qwb.version import __version__
-from qwb.xlsx import fit_row, fit_width, merge_text, new_workbook, page_setup, quoted, row_height
+from qwb.xlsx import (
+    fit_row,
+    fit_width,
+    merge_text,
+    new_workbook,
+    page_setup,
+    print_scale,
+    quoted,
+    row_height,
+    text_width,
+)
 
 HEADER_ROW = 4  # 0-based: the entry table's header row (row 5 in Excel)
 
@@ -170,13 +180,15 @@ class TemplateWriter:
 
     def write_header_block(self, ws: Any) -> None:
         st = self.styles
-        ws.write_string(1, 0, FILLER_LABEL, st.label())
-        merge_text(ws, 1, 1, 1, 2, self.assignee.name, st.text())
-        ws.write_string(1, 3, PERSON_LABEL, st.label())
-        ws.write_blank(1, 4, None, st.input())
-        ws.write_string(1, 5, PHONE_LABEL, st.label())
-        ws.write_blank(1, 6, None, st.input())
-        merge_text(ws, 1, 7, 1, 9, DATE_LABEL, st.label())
+        # each label right of the one before and its box right after it, over columns wide enough for both;
+        # 填报日期's box stays above 填报值 (where earlier templates and qwb.fill have it)
+        merge_text(ws, 1, 0, 1, 1, FILLER_LABEL, st.label())
+        merge_text(ws, 1, 2, 1, 3, self.assignee.name, st.text())
+        ws.write_string(1, 4, PERSON_LABEL, st.label())
+        ws.write_blank(1, 5, None, st.input())
+        merge_text(ws, 1, 6, 1, 7, PHONE_LABEL, st.label())
+        ws.merge_range(1, 8, 1, 9, "", st.input())
+        ws.write_string(1, COL[VALUE_HEADER] - 1, DATE_LABEL, st.label())
         ws.write_blank(1, COL[VALUE_HEADER], None, st.input("yyyy-mm-dd"))
         ws.data_validation(1, COL[VALUE_HEADER], 1, COL[VALUE_HEADER], {
             "validate": "date", "criteria": ">", "value": dt.date(2000, 1, 1),
@@ -248,7 +260,7 @@ class TemplateWriter:
             ws.set_row(row, row_height([(content, self.width("考核要点")), (item.title, self.width("指标名称")),
                                         (evidence, self.width("印证材料")), (category, self.width("类别")),
                                         (r.period.name, self.width("时间节点")), (r.field.name, self.width(FIELD_HEADER)),
-                                        (target, self.width("目标"))]))
+                                        (target, self.width("目标")), (longest_option(r.field), self.width(VALUE_HEADER))]))
 
     def write_relative_scores(self, ws: Any) -> None:
         """得分 of relative items: live over every unit's row where this template holds them all (a department
@@ -274,7 +286,7 @@ class TemplateWriter:
     def write_input(self, ws: Any, row: int, r: EntryRow, top: int) -> None:
         f = r.field
         num_format = NUMBER_FORMATS.get(f.unit if f.unit in ("%", "‰") else f.kind, "General")
-        style = self.styles.input(num_format, top=top)
+        style = self.styles.input(num_format, top=top, wrap=f.kind == "choice")  # a long option wraps, whole
         value = self.values.get(r.key)
         if value is None:
             ws.write_blank(row, COL[VALUE_HEADER], None, style)
@@ -331,7 +343,8 @@ class TemplateWriter:
             ws.set_column(i, i, width)
             ws.write_string(2, i, name, st.header())
         merge_text(ws, 0, 0, 0, 6, f"{self.assignee.name} 自评得分汇总（随填报自动计算）", st.title())
-        ws.set_column(8, 8, 16)
+        tops = [i.path[0] for i in s.base_indicators if i.path]
+        ws.set_column(8, 8, fit_width(["分类得分（未折算）", *tops], 16, 40))
         ws.set_column(9, 9, 12)
         later = {i.id for i in self.scored_later}
         first = SUMMARY_FIRST
@@ -347,7 +360,9 @@ class TemplateWriter:
             ws.write_string(row, 4, roles[ind.role], st.text())
             na = self.na_cells.get((unit, ind.id))
             entry = quoted(ENTRY_SHEET)
-            ws.write_formula(row, 5, f'=IF({entry}!{na}="{YES}",1,0)' if na else "=0", st.text(), 0)
+            # 1 (counted out by the SUMIFS of the totals) shows as 是, 0 as nothing
+            ws.write_formula(row, 5, f'=IF({entry}!{na}="{YES}",1,0)' if na else "=0",
+                             st.text(num_format=f'"{YES}";;', align="center"), 0)
             if ind.id in later:
                 ws.write_string(row, SUMMARY_SCORE_COL, RELATIVE_LATER, st.score())
                 continue
@@ -487,10 +502,9 @@ class TemplateWriter:
     def write_report(self, ws: Any) -> None:
         st, s = self.styles, self.scheme
         outline = s.extra.get("self_report_outline") or DEFAULT_OUTLINE
-        ws.set_column(0, 0, 10)
-        ws.set_column(1, 1, REPORT_TITLE_WIDTH)
-        ws.set_column(2, 3, 12)
-        ws.set_column(4, 4, 40)
+        widths = (10, REPORT_TITLE_WIDTH, 12, 12, 40)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
         merge_text(ws, 0, 0, 0, 4, f"{self.assignee.name}{s.year}年度质量工作自评报告", st.title())
         row = 2
         for heading in outline:
@@ -499,8 +513,12 @@ class TemplateWriter:
             ws.set_row(row + 1, 80)
             row += 2
         row += 1
+        # the table starts a page of its own, its header on every page (a set print size: Excel ignores page
+        # breaks on a sheet fitted to the page width)
+        ws.set_h_pagebreaks([row])
         merge_text(ws, row, 0, row, 4, f"附：指标自评得分表（自动汇总自“{ENTRY_SHEET}”表）", st.text(bold=True))
         row += 1
+        ws.repeat_rows(row)
         for i, name in enumerate(("指标编号", "指标名称", "分值", "自评得分", "主要工作及成效（简述）")):
             ws.write_string(row, i, name, st.header())
         for i, ind in enumerate(s.indicators):
@@ -512,7 +530,7 @@ class TemplateWriter:
             score = xl_rowcol_to_cell(SUMMARY_FIRST + i, SUMMARY_SCORE_COL)
             ws.write_formula(r, 3, f"={quoted(SUMMARY_SHEET)}!{score}", st.score(), "")
             ws.write_blank(r, 4, None, st.input(wrap=True))
-        page_setup(ws, landscape=False)
+        page_setup(ws, landscape=False, scale=print_scale(widths, landscape=False))
         ws.protect(self.password, {"format_rows": True, "format_columns": True})
 
     def write_identity(self, ws: Any) -> None:
@@ -543,6 +561,13 @@ def target_text(ind: Indicator, r: EntryRow) -> str:
                     return f"选“{t.target}”"
                 return f"{OP_WORDS[t.op]}{plain(target_of(t.target, t.by_unit, r.unit_id))}{t.unit}"
     return ""
+
+
+def longest_option(field: InputField) -> str:
+    """The widest option a choice field's cell may show ("" for other fields): its row is made tall enough."""
+    if field.kind != "choice":
+        return ""
+    return max(field.labels, key=text_width, default="")
 
 
 def _cut(text: str, limit: int = 250) -> str:
