@@ -16,6 +16,7 @@ from typing import Any
 import openpyxl
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from qwb.consolidate import Consolidation
 from qwb.files import write_atomic
@@ -109,12 +110,17 @@ def _mark(cell: Any, issue: Issue) -> None:
     cell.comment = Comment(text, "质强办", width=320, height=120)
 
 
+#: the problem list's columns: (header, width)
+COLUMNS = (("级别", 8), ("位置", 10), ("编码", 26), ("问题", 60), ("如何处理", 40))
+
+
 def _problem_sheet(wb: Any, c: Consolidation, assignee: Assignee, files: list[ReturnFile],
                    problems: list[Issue], cells: dict[str, str]) -> None:
     ws = wb.create_sheet(SHEET, 0)
     bold = Font(bold=True, name="宋体", size=11)
     wrap = Alignment(wrap_text=True, vertical="top")
-    ws["A1"] = f"{assignee.name}：{c.scheme.name}（{c.scheme.year}年度）退回修改"
+    round_name = f"，截至{c.scheme.period_names[c.as_of]}" if c.interim else ""
+    ws["A1"] = f"{assignee.name}：{c.scheme.name}（{c.scheme.year}年度{round_name}）{'退回修改' if files else '待报送'}"
     ws["A1"].font = Font(bold=True, name="宋体", size=14)
     if files:
         sent = "、".join(rf.name for rf in files)
@@ -125,21 +131,26 @@ def _problem_sheet(wb: Any, c: Consolidation, assignee: Assignee, files: list[Re
                     f"本工作簿即下发的模板。")
     ws["A2"].alignment = wrap
     ws.merge_cells("A2:E2")
-    ws.row_dimensions[2].height = row_height([(ws["A2"].value, 140)], size=11)
-    for col, (name, width) in enumerate((("级别", 8), ("位置", 10), ("编码", 26), ("问题", 60), ("如何处理", 40)),
-                                        start=1):
-        cell = ws.cell(4, col, name)
-        cell.font = bold
-        cell.fill = PatternFill("solid", fgColor="D9E1F2")
-        ws.column_dimensions[cell.column_letter].width = width
+    ws.row_dimensions[2].height = row_height([(ws["A2"].value, sum(width for _name, width in COLUMNS))], size=11)
+    _print_setup(ws)
+    for col, (name, width) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+        if problems:  # else nothing was sent: the request above is all there is
+            cell = ws.cell(4, col, name)
+            cell.font = bold
+            cell.fill = PatternFill("solid", fgColor="D9E1F2")
+    if not problems:
+        return
+    top = Alignment(vertical="top")
     for row, issue in enumerate(problems, start=5):
         where = cells.get(issue.key, "")
-        ws.cell(row, 1, SEVERITY.get(issue.severity, issue.severity))
+        ws.cell(row, 1, SEVERITY.get(issue.severity, issue.severity)).alignment = top
         place = ws.cell(row, 2, f"{ENTRY_SHEET}!{where}" if where else "整份文件")
+        place.alignment = top
         if where:
             place.hyperlink = f"#'{ENTRY_SHEET}'!{where}"
             place.font = Font(color="0563C1", underline="single")
-        ws.cell(row, 3, issue.key)
+        ws.cell(row, 3, issue.key).alignment = top
         ws.cell(row, 4, issue.message).alignment = wrap
         kind = REGISTRY.get(issue.code)
         fix = kind.fix if kind else ""
@@ -147,9 +158,18 @@ def _problem_sheet(wb: Any, c: Consolidation, assignee: Assignee, files: list[Re
         ws.row_dimensions[row].height = row_height([(issue.message, 60), (fix, 40)], size=11)
         ws.cell(row, 1).fill = PatternFill("solid", fgColor=FILLS.get(issue.severity, FILLS["info"]))
     ws.freeze_panes = "A5"
+    ws.print_title_rows = "4:4"
+
+
+def _print_setup(ws: Any) -> None:
+    """A4 landscape, fitted to the page width; the sheet's name above and page numbers below, as qwb's other
+    workbooks print; this the one selected tab (or Excel opens the sheets grouped)."""
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    for sheet in wb.worksheets:  # one selected tab, or Excel opens the sheets grouped
+    ws.oddHeader.right.text = "&A"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    for sheet in ws.parent.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
-    wb.active = 0
+    ws.parent.active = 0

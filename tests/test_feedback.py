@@ -50,7 +50,12 @@ def test_feedback_marks_problems_and_round_trips(tmp_path: Path) -> None:
     assert cells["north|4|Y|数值"].value == values["north|4|Y|数值"]  # pre-filled with what was sent
     listed = [row for row in wb[SHEET].iter_rows(min_row=5, values_only=True) if row[0]]
     assert {row[2] for row in listed} == {"east|4|Y|数值", "west|5|Y|数值"}
-    assert "尚未收到" in openpyxl.load_workbook(zqb)[SHEET]["A2"].value
+    assert wb[SHEET]["A1"].value.endswith("退回修改") and wb[SHEET].print_title_rows == "$4:$4"
+    waiting = openpyxl.load_workbook(zqb)[SHEET]
+    assert "尚未收到" in waiting["A2"].value and waiting["A1"].value.endswith("待报送")
+    assert waiting["A4"].value is None  # no empty problem table under the request
+    assert waiting.column_dimensions["D"].width == 60  # the merged request has the table's width to wrap in
+    assert waiting.oddFooter.center.text == "第 &P 页，共 &N 页" and waiting.oddHeader.right.text == "&A"
 
     # the department corrects the file in its spreadsheet and sends it back; 质强办 fills its blank one
     fixed = tmp_path / "fixed"
