@@ -110,36 +110,47 @@ def apply(adjustments: list[Adjustment], checked: Checked, index: KeyIndex, file
 
 
 def blank_workbook(scheme: Any, out: Path) -> None:
-    """An empty adjustments workbook for a scheme: the 调整 sheet and a 编码表 listing every key."""
+    """An empty adjustments workbook for a scheme: the 调整 sheet and a 编码表 listing every key, each printable
+    (A4 landscape, fitted to the page width, the header row on every page)."""
     import io
-
-    import xlsxwriter
 
     from qwb.files import write_atomic
     from qwb.scheme.entries import entries
+    from qwb.xlsx import Formats, fit_row, fit_width, merge_text, new_workbook, page_setup
 
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                      "strings_to_urls": False})
-    head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
+    wb = new_workbook(buffer)
+    formats = Formats(wb)
+    head, text, wrap = (formats.get(bold=True, bg_color="#D9E1F2", border=1), formats.get(border=1),
+                        formats.get(border=1, text_wrap=True))
     ws = wb.add_worksheet(SHEET)
-    ws.write_string(0, 0, f"{scheme.name} 核查调整：每行改一项填报值，须写理由；编码从“{LOOKUP_SHEET}”表复制。")
-    for c, (name, width) in enumerate(((KEY, 34), (VALUE, 12), (REASON, 40), (BY, 10))):
+    columns = ((KEY, 34), (VALUE, 12), (REASON, 40), (BY, 10))
+    title = f"{scheme.name} 核查调整：每行改一项填报值，须写理由；编码从“{LOOKUP_SHEET}”表复制。"
+    merge_text(ws, 0, 0, 0, len(columns) - 1, title, formats.get(bold=True, text_wrap=True))
+    fit_row(ws, 0, [(title, sum(width for _name, width in columns))])
+    for c, (name, width) in enumerate(columns):
         ws.write_string(1, c, name, head)
         ws.set_column(c, c, width)
+    for row in range(2, 30):  # ruled rows to fill in
+        for c in range(len(columns)):
+            ws.write_blank(row, c, None, text)
     ws.freeze_panes(2, 0)
+    page_setup(ws, repeat=1)
     lookup = wb.add_worksheet(LOOKUP_SHEET)
-    for c, (name, width) in enumerate((("编码", 34), ("被考核单位", 14), ("指标", 8), ("指标名称", 40),
-                                       ("时间节点", 8), ("填报项", 10))):
+    periods = {p.id: p.name for p in scheme.periods}
+    rows = [(e.key, e.unit_name, EntryKey.parse(e.key).item, e.item.title, periods[e.period.id], e.field.name)  # type: ignore[union-attr]
+            for e in entries(scheme)]
+    widths = (fit_width((r[0] for r in rows), 20, 44), fit_width((r[1] for r in rows), 10, 20), 8, 40,
+              fit_width((r[4] for r in rows), 8, 12), 16)
+    for c, (name, width) in enumerate(zip(("编码", "被考核单位", "指标", "指标名称", "时间节点", "填报项"), widths)):
         lookup.write_string(0, c, name, head)
         lookup.set_column(c, c, width)
-    periods = {p.id: p.name for p in scheme.periods}
-    for r, e in enumerate(entries(scheme), start=1):
-        title = e.item.title
-        item = EntryKey.parse(e.key).item  # type: ignore[union-attr]
-        for c, text in enumerate((e.key, e.unit_name, item, title, periods[e.period.id], e.field.name)):
-            lookup.write_string(r, c, text)
-    lookup.autofilter(0, 0, r, 5)
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            lookup.write_string(r, c, value, wrap if c in (3, 5) else text)
+        fit_row(lookup, r, [(values[3], widths[3]), (values[5], widths[5])])
+    lookup.autofilter(0, 0, len(rows), len(widths) - 1)
     lookup.freeze_panes(1, 0)
+    page_setup(lookup, repeat=0)
     wb.close()
     write_atomic(out, buffer.getvalue())

@@ -27,7 +27,7 @@ from filling import need_soffice
 
 from qwb import soffice
 from qwb.adjustments import SHEET as ADJUST_SHEET
-from qwb.adjustments import blank_workbook
+from qwb.adjustments import blank_workbook, read_adjustments
 from qwb.consolidate import consolidate
 from qwb.fill import fill
 from qwb.pipeline import run_consolidation
@@ -242,3 +242,16 @@ def test_previous_year_arrows_with_ties(scheme: Scheme, by_node: Path, tmp_path:
 
 def test_keys_of_the_scheme_are_what_the_test_sends(scheme: Scheme) -> None:
     assert set(up_to("P3")) == {e.key for e in entries(scheme) if e.field.name != "合理缺项"}
+
+
+def test_the_adjustments_workbook_prints_like_the_others(scheme: Scheme, tmp_path: Path) -> None:
+    """A4 landscape fitted to the page width, header rows on every page, the title wrapped within the table,
+    long indicator names wrapped in rows tall enough; and its empty ruled rows are not read as adjustments."""
+    path = tmp_path / "调整.xlsx"
+    blank_workbook(scheme, path)
+    wb = openpyxl.load_workbook(path)
+    for ws, titles in ((wb[ADJUST_SHEET], "$2:$2"), (wb["编码表"], "$1:$1")):
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == titles and ws.oddFooter.center.text
+    assert wb[ADJUST_SHEET]["A1"].alignment.wrap_text and "A1:D1" in wb[ADJUST_SHEET].merged_cells
+    assert read_adjustments(path) == ([], [])
