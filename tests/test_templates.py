@@ -177,7 +177,7 @@ def test_libreoffice_recalculates_what_the_engine_scores(scheme_path: Path, tmp_
 
 def _assert_summary_matches(path: Path, scheme: Scheme, result) -> None:  # type: ignore[no-untyped-def]
     wb = openpyxl.load_workbook(path, data_only=True)
-    unit_name = wb["填报"]["B2"].value
+    unit_name = wb["填报"]["C2"].value  # right of the 填报单位 label (A2:B2)
     unit = next(u for u in result.units if u.name == unit_name)
     totals = {r[0]: r[1] for r in wb["汇总"].iter_rows(min_row=4, max_row=12, min_col=9, max_col=10, values_only=True)}
     later = [i for i in scheme.indicators if any(i.rule_in(p.id).type == "relative" for p in scheme.periods_of(i))]
