@@ -29,7 +29,7 @@ from qwb.report.matrix import printed_pages
 from qwb.scheme import load
 from qwb.simulate import simulate
 from qwb.templates import write_templates
-from qwb.xlsx import print_scale
+from qwb.xlsx import print_scale, row_height, text_width
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 #: openpyxl drops the data bars' Excel 2010 extension when reading; the tests do not look at it
@@ -579,3 +579,40 @@ def test_score_matrix_prints_whole_categories_on_each_page_in_libreoffice(tmp_pa
     assert all(name in pages[0] for name in ("质量宏观管理", "质量安全监管", "质量基础建设"))
     assert all(name in pages[1] for name in ("质量结果", "加分项")) and "质量基础" not in pages[1]
     assert all("总分" in p and "名次" in p for p in pages)  # rank, unit and total repeated
+
+
+# --- print layout: no text cut at a column's edge ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def yongzhou_case(tmp_path_factory: Any) -> SimpleNamespace:
+    """永州 with nothing returned: one assessed place, long category names."""
+    base = tmp_path_factory.mktemp("yongzhou")
+    scheme = load(Path(__file__).resolve().parent.parent / "qwb" / "schemes" / "yongzhou-2018.yaml")
+    (base / "退回").mkdir()
+    out = base / "排名.xlsx"
+    write_report(consolidate(scheme, base / "退回"), out)
+    return SimpleNamespace(scheme=scheme, out=out, wb=openpyxl.load_workbook(out))
+
+
+def test_ranking_header_and_category_rows_are_tall_enough_for_their_names(yongzhou_case: SimpleNamespace) -> None:
+    ws = yongzhou_case.wb["总排名"]
+    longest = "质量发展实现制度创新、方法创新和机制创新\n（60分）"
+    assert longest in [c.value for c in ws[3]]
+    assert ws.row_dimensions[3].height >= row_height([(longest, 10)]) > 42
+    names = {c.value: c.row for c in ws["A"] if c.row > 3 and c.value == "城市质量发展战略规划明确清晰"}
+    row = names["城市质量发展战略规划明确清晰"]
+    assert ws.cell(row, 1).alignment.wrap_text
+    assert ws.row_dimensions[row].height >= row_height([("城市质量发展战略规划明确清晰", 18)]) > 15
+
+
+def test_a_veto_column_is_as_wide_as_its_text(tmp_path: Path) -> None:
+    scheme = load(MINI)
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    _returns(scheme, folder, tmp_path / "t", simulate(scheme, seed=7) | {"west|veto:V1|Y|是否发生": "是"})
+    write_report(consolidate(scheme, folder), tmp_path / "排名.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "排名.xlsx")["总排名"]
+    vetoes = [r["一票否决"] for r in table(ws, 3)]
+    assert any(v.startswith("是（") for v in vetoes)
+    assert ws.column_dimensions["J"].width >= max(map(text_width, vetoes)) + 1

@@ -173,10 +173,11 @@ def with_widths(columns: list[Column], **widths: float) -> list[Column]:
 
 
 def header_row(r: Report, ws: Any, row: int, columns: list[Column], height: float = 30) -> None:
+    """The table's header: its wrapped names in a row at least ``height`` tall, taller when a name needs it."""
     for col, column in enumerate(columns):
         ws.write_string(row, col, column.name, r.styles.header())
         ws.set_column(col, col, column.width)
-    ws.set_row(row, height)
+    ws.set_row(row, max(height, xlsx.row_height((c.name, c.width) for c in columns)))
 
 
 def title_block(r: Report, ws: Any, title: str, subtitle: str | None, width: int) -> None:
