@@ -25,6 +25,7 @@ from qwb.cli import main
 from qwb.consolidate import consolidate
 from qwb.files import OutputError
 from qwb.report import build_report, write_report
+from qwb.report.base import FILE_WIDTH
 from qwb.report.matrix import printed_pages
 from qwb.scheme import load
 from qwb.simulate import simulate
@@ -616,3 +617,25 @@ def test_a_veto_column_is_as_wide_as_its_text(tmp_path: Path) -> None:
     vetoes = [r["一票否决"] for r in table(ws, 3)]
     assert any(v.startswith("是（") for v in vetoes)
     assert ws.column_dimensions["J"].width >= max(map(text_width, vetoes)) + 1
+
+
+def test_long_file_names_fit_their_column_or_shrink_in_it(tmp_path: Path) -> None:
+    """A file name longer than the widest file column is shrunk (LibreOffice cannot wrap a link); the others
+    show whole."""
+    scheme = load(MINI)
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    paths = _returns(scheme, folder, tmp_path / "t", simulate(scheme, seed=7) | {"west|4|Y|数值": "很多"})
+    long_name = "二〇二四年度某某市各县（市、区）人民政府质量工作考核评分表（市场监督管理局填报，第二次修订稿）.xlsx"
+    next(p for name, p in paths.items() if "市场监管局" in name).rename(folder / long_name)
+    write_report(consolidate(scheme, folder), tmp_path / "排名.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "排名.xlsx")
+    for sheet, column in (("提交情况", "E"), ("校验问题", "D")):
+        ws = wb[sheet]
+        cells = {c.value: c for c in ws[column] if c.row > 3 and c.value}
+        assert int(ws.column_dimensions[column].width) == FILE_WIDTH < text_width(long_name)  # stored with padding
+        assert cells[long_name].hyperlink and cells[long_name].alignment.shrink_to_fit
+        short = [c for name, c in cells.items() if name != long_name]
+        assert all(text_width(c.value) < FILE_WIDTH and not c.alignment.shrink_to_fit for c in short)
+        assert short or sheet == "校验问题"
+    assert "复制该单元格可得到完整的 64 位值" in wb["提交情况"]["A2"].value

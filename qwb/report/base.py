@@ -60,6 +60,10 @@ class Styles(xlsx.Formats):
     def cell(self, **extra: Any) -> Any:
         return self.get(border=1, border_color="#BFBFBF", **extra)
 
+    def link(self, text: str, width: float) -> Any:
+        """A link to a file: shrunk to fit a column too narrow for it, as LibreOffice cannot wrap a link."""
+        return self.cell(font_color="#0563C1", underline=1, shrink=xlsx.line_count(text, width) > 1)
+
     def number(self, decimals: int, **extra: Any) -> Any:
         return self.cell(num_format="0" if decimals == 0 else "0." + "0" * decimals, **extra)
 
@@ -167,6 +171,11 @@ class Column:
     width: float
 
 
+#: the widest a column of file names (or of department names) gets; a longer name wraps in a taller row
+FILE_WIDTH = 64
+NAME_WIDTH = 32
+
+
 def with_widths(columns: list[Column], **widths: float) -> list[Column]:
     """The columns with some widths replaced (by column name)."""
     return [Column(c.name, widths.get(c.name, c.width)) for c in columns]
@@ -211,6 +220,27 @@ def fix_heights(ws: Any, last_row: int) -> None:
     for row in range(last_row + 1):
         if row not in ws.row_info:
             ws.set_row(row, ROW_HEIGHT)
+
+
+def height_of(ws: Any, row: int) -> float:
+    """A row's height in points: as set, or the height every printed row is given (fix_heights)."""
+    info = ws.row_info.get(row)
+    return info.height * 0.75 if info is not None and info.height is not None else ROW_HEIGHT
+
+
+def room_below(ws: Any, last_row: int, widths: list[float], repeat: int | None) -> tuple[float, float]:
+    """Points of the sheet (unscaled) left below ``last_row`` on its printed page, and on a page that holds only
+    the repeated header row, for a sheet fitted to one landscape A4 page wide. A little is kept in hand: the
+    applications' row heights differ by a fraction of a point."""
+    page = xlsx.printable()[1] / xlsx.fitted_scale(widths) * xlsx.PRINT_SAFETY
+    header = height_of(ws, repeat) if repeat is not None else 0.0
+    used = 0.0
+    for row in range(last_row + 1):
+        height = height_of(ws, row)
+        if used + height > page:
+            used = header
+        used += height
+    return page - used, page - header
 
 
 def _escape_header(text: str) -> str:
