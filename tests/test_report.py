@@ -639,3 +639,14 @@ def test_long_file_names_fit_their_column_or_shrink_in_it(tmp_path: Path) -> Non
         assert all(text_width(c.value) < FILE_WIDTH and not c.alignment.shrink_to_fit for c in short)
         assert short or sheet == "校验问题"
     assert "复制该单元格可得到完整的 64 位值" in wb["提交情况"]["A2"].value
+
+
+def test_scheme_sheet_labels_and_category_names_show_whole(yongzhou_case: SimpleNamespace) -> None:
+    ws = yongzhou_case.wb["方案"]
+    labels = [ws.cell(r, 1).value for r in range(3, 40) if ws.cell(r, 1).font.b and ws.cell(r, 1).value]
+    assert "总分小数位" in labels and "退回文件 SHA-256" in labels
+    assert ws.column_dimensions["A"].width >= text_width("总分小数位") + 1
+    category = "为实施质量发展规划、创建质量强市提供经费保障"
+    row = next(c.row for c in ws["B"] if c.value == category)
+    assert ws.cell(row, 2).alignment.wrap_text
+    assert ws.row_dimensions[row].height >= row_height([(category, 30 - 3)]) > 15
