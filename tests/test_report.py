@@ -30,7 +30,7 @@ from qwb.report.matrix import printed_pages
 from qwb.scheme import load
 from qwb.simulate import simulate
 from qwb.templates import write_templates
-from qwb.xlsx import print_scale, row_height, text_width
+from qwb.xlsx import line_count, print_scale, row_height, text_width
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 #: openpyxl drops the data bars' Excel 2010 extension when reading; the tests do not look at it
@@ -650,3 +650,25 @@ def test_scheme_sheet_labels_and_category_names_show_whole(yongzhou_case: Simple
     row = next(c.row for c in ws["B"] if c.value == category)
     assert ws.cell(row, 2).alignment.wrap_text
     assert ws.row_dimensions[row].height >= row_height([(category, 30 - 3)]) > 15
+
+
+def _merged_width(ws: Any, cell: str) -> float:
+    span = next((m for m in ws.merged_cells.ranges if cell in m), None)
+    first, last = (span.min_col, span.max_col) if span else (1, 1)
+    return sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43 for c in range(first, last + 1))
+
+
+def test_every_title_shows_whole_across_its_table(mini_case: SimpleNamespace, yongzhou_case: SimpleNamespace) -> None:
+    """On one line in type no smaller than 12 points when that fits across the columns it is merged over, else
+    wrapped in a row tall enough; the subtitle wrapped in a row tall enough."""
+    for wb in (mini_case.wb, yongzhou_case.wb):
+        for ws in wb.worksheets:
+            title, size, across = ws["A1"].value, ws["A1"].font.sz, _merged_width(ws, "A1")
+            assert size >= 12 and ws["A1"].alignment.wrap_text, ws.title
+            assert text_width(title, size) <= across or ws.row_dimensions[1].height >= row_height(
+                [(title, across)], size), ws.title
+            subtitle, across = ws["A2"].value, _merged_width(ws, "A2")
+            if ws["A2"].alignment.wrap_text and subtitle and line_count(subtitle, across) > 1:
+                assert ws.row_dimensions[2].height >= row_height([(subtitle, across)]), ws.title
+    compare = mini_case.wb["自评与核查"]
+    assert text_width(compare["A1"].value, compare["A1"].font.sz) <= _merged_width(compare, "A1")

@@ -38,6 +38,8 @@ WORST_FILL, WORST_BAR = "#FFC7CE", "#C00000"
 #: a three-colour heat map: nothing, half, full marks
 HEAT = ("#F8696B", "#FFEB84", "#63BE7B")
 
+#: the title's type size, down to the smallest when a narrow table needs it on one line
+TITLE_SIZE, SMALLEST_TITLE_SIZE = 16, 12
 SEVERITY = SEVERITY_NAMES
 STATUS = {"accepted": "采用", "rejected": "拒收", "superseded": "已替代"}
 KIND = {"department": "部门填报", "unit": "单位自评"}
@@ -47,11 +49,11 @@ ROLE = {"base": "基本", "bonus": "加分", "deduction": "扣分"}
 class Styles(xlsx.Formats):
     """The report's formats; each is created once per workbook."""
 
-    def title(self) -> Any:
-        return self.get(bold=True, font_size=16)
+    def title(self, size: float = 0) -> Any:
+        return self.get(bold=True, font_size=size or TITLE_SIZE, text_wrap=True)
 
     def subtitle(self) -> Any:
-        return self.get(font_color="#595959")
+        return self.get(font_color="#595959", text_wrap=True)
 
     def header(self, **extra: Any) -> Any:
         return self.get(bold=True, font_color="white", bg_color=HEADER_FILL, border=1, border_color="#8EA9C1",
@@ -76,6 +78,8 @@ class Report:
     workbook: Any
     out: Path
     styles: Styles = field(init=False)
+    #: each sheet's title, subtitle and how many columns they are merged across (see fit_title)
+    titles: dict[str, tuple[str, str | None, int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.styles = Styles(self.workbook)
@@ -191,11 +195,36 @@ def header_row(r: Report, ws: Any, row: int, columns: list[Column], height: floa
 
 def title_block(r: Report, ws: Any, title: str, subtitle: str | None, width: int) -> None:
     """Row 1: the title, with the node the run is as of; row 2: what the sheet shows (None: the sheet writes
-    its own second row)."""
-    xlsx.merge_text(ws, 0, 0, 0, max(width - 1, 0), title + r.as_of_text, r.styles.title())
+    its own second row). Both merged across ``width`` columns, wrapped within them when wider (page_setup makes
+    the rows tall enough once the columns have their widths)."""
+    title += r.as_of_text
+    xlsx.merge_text(ws, 0, 0, 0, max(width - 1, 0), title, r.styles.title())
     ws.set_row(0, 26)
     if subtitle is not None:
         xlsx.merge_text(ws, 1, 0, 1, max(width - 1, 0), subtitle, r.styles.subtitle())
+    r.titles[ws.name] = (title, subtitle, width)
+
+
+def column_width(ws: Any, col: int) -> float:
+    """A column's width in units, as set (Excel's default when not)."""
+    info = ws.col_info.get(col)
+    return (info.width - 5) / 7 if info is not None and info.width is not None else 8.43
+
+
+def fit_title(r: Report, ws: Any) -> None:
+    """Once the columns have their widths: the title in smaller type when that keeps it on one line across the
+    columns it is merged over, and the title and subtitle rows as tall as their text takes there."""
+    if ws.name not in r.titles:
+        return
+    title, subtitle, width = r.titles[ws.name]
+    across = sum(column_width(ws, col) for col in range(max(width, 1)))
+    size = next((size for size in range(TITLE_SIZE, SMALLEST_TITLE_SIZE - 1, -1)
+                 if xlsx.text_width(title, size) + 1 <= across), SMALLEST_TITLE_SIZE)
+    if size != TITLE_SIZE:
+        ws.write_string(0, 0, title, r.styles.title(size))
+    ws.set_row(0, max(26, xlsx.row_height([(title, across)], size)))
+    if subtitle:
+        xlsx.fit_row(ws, 1, [(subtitle, across)])
 
 
 def page_setup(r: Report, ws: Any, repeat: int | None, last_row: int, last_col: int, landscape: bool = True,
@@ -206,6 +235,7 @@ def page_setup(r: Report, ws: Any, repeat: int | None, last_row: int, last_col: 
                     scale=scale)
     ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
     ws.center_horizontally()
+    fit_title(r, ws)
     fix_heights(ws, last_row)
     ws.set_header(f"&L&8 {_escape_header(r.heading + r.as_of_text)}&R&8 &A")  # the space ends the font size: &8 2015年
 
