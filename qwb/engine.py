@@ -395,11 +395,15 @@ def _location(key: str, where: Mapping[str, dict[str, str]]) -> dict[str, str]:
     return loc
 
 
-def _describe(scheme: Scheme, key: str) -> str:
+def describe_key(scheme: Scheme, key: str) -> str:
+    """What a key names, in words: 阳春市 指标 4（质量安全监管）得分; the key itself when the scheme has no such
+    indicator."""
     parsed = EntryKey.parse(key)
-    assert parsed is not None, key  # only the engine's own keys are described
+    if parsed is None or not (parsed.is_veto or parsed.item in {i.id for i in scheme.indicators}):
+        return key
     unit, item, period, name = parsed
-    when = "" if len(scheme.periods) == 1 else f"（{next(p.name for p in scheme.periods if p.id == period)}）"
+    node = next((p.name for p in scheme.periods if p.id == period), period)
+    when = "" if len(scheme.periods) == 1 else f"（{node}）"
     if parsed.is_veto:
         return f"{scheme.unit_name(unit)} 否决项 {parsed.veto_id} {name}"
     return f"{scheme.unit_name(unit)} 指标 {item}（{scheme.indicator(item).title}）{when}{name}"
@@ -440,7 +444,7 @@ def _score_unit(
     if report_missing:
         for key in missing:
             if key not in rejected and (report_missing is True or report_missing(key)):
-                issues.append(MissingValue.new(label=_describe(scheme, key), **_location(key, where)))
+                issues.append(MissingValue.new(label=describe_key(scheme, key), **_location(key, where)))
     return _totals(scheme, unit_id, unit_name, items, vetoes, missing)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from qwb.engine import Checked, check_entries, due_periods
+from qwb.engine import Checked, check_entries, describe_key, due_periods
 from qwb.issues import Issue, KeptEarlierValue, NotYetDue, Superseded
 from qwb.keys import EntryKey, period_of
 from qwb.returns import Expectations, ReturnFile
@@ -68,7 +68,7 @@ def _merged(scheme: Scheme, copies: list[ReturnFile], expect: Expectations) -> S
                 entries[key], where[key] = value, rf.where[key]
             if not is_blank(value):
                 source[key] = rf
-    _warn_blanked(copies, source)
+    _warn_blanked(scheme, copies, source)
     used = {id(rf) for rf in source.values()}
     latest_used = next(rf for rf in reversed(copies) if id(rf) in used) if used else copies[-1]
     order = {id(rf): n for n, rf in enumerate(copies)}
@@ -84,14 +84,14 @@ def _merged(scheme: Scheme, copies: list[ReturnFile], expect: Expectations) -> S
                       {key: rf.name for key, rf in source.items()})
 
 
-def _warn_blanked(copies: list[ReturnFile], source: dict[str, ReturnFile]) -> None:
+def _warn_blanked(scheme: Scheme, copies: list[ReturnFile], source: dict[str, ReturnFile]) -> None:
     """A later return that leaves blank what an earlier one filled keeps the earlier value: say so, once a file."""
     order = {id(rf): n for n, rf in enumerate(copies)}
     for rf in copies:
         kept = [key for key, value in rf.entries.items()
                 if is_blank(value) and key in source and order[id(source[key])] < order[id(rf)]]
         if kept:
-            sample = "、".join(kept[:3]) + ("等" if len(kept) > 3 else "")
+            sample = "、".join(describe_key(scheme, key) for key in kept[:3]) + ("等" if len(kept) > 3 else "")
             rf.issues.append(KeptEarlierValue.new(count=len(kept), sample=sample, file=rf.name))
 
 

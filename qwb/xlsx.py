@@ -232,3 +232,18 @@ def print_scale(widths: Iterable[float], landscape: bool = True, paper: int = A4
     printable = ((long if landscape else short) - MARGINS["left"] - MARGINS["right"]) * 72
     needed = sum(pixels(w) for w in widths) * 0.75
     return max(10, min(100, math.floor(100 * PRINT_SAFETY * printable / needed))) if needed else 100
+
+
+def printable(landscape: bool = True, paper: int = A4) -> tuple[float, float]:
+    """Points of paper between the margins: (across, down)."""
+    long, short = PAPER_INCHES[paper]
+    across, down = (long, short) if landscape else (short, long)
+    return ((across - MARGINS["left"] - MARGINS["right"]) * 72, (down - MARGINS["top"] - MARGINS["bottom"]) * 72)
+
+
+def fitted_scale(widths: Iterable[float], landscape: bool = True, paper: int = A4) -> float:
+    """The size (1 = 100 %) a sheet fitted to one page wide is printed at: whole per cent, as the applications
+    choose it."""
+    needed = sum(pixels(w) for w in widths) * 0.75
+    across = printable(landscape, paper)[0]
+    return min(100, math.floor(100 * across / needed)) / 100 if needed else 1.0

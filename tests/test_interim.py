@@ -97,6 +97,7 @@ def test_three_quarters_run_and_one_file_per_node(scheme: Scheme, templates: lis
     assert by_node.result.units[0].items["1"].period_scores == {"H1": 5, "Q3": 10}
     kept = [i for i in by_node.issues if i.code == "kept-earlier-value"]
     assert kept and all("前三季度" in i.file for i in kept)
+    assert all("指标" in i.message and "|" not in i.message for i in kept)  # in words, not as keys
 
 
 def test_year_end_run(scheme: Scheme, templates: list[Path], tmp_path: Path) -> None:

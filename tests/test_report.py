@@ -25,11 +25,12 @@ from qwb.cli import main
 from qwb.consolidate import consolidate
 from qwb.files import OutputError
 from qwb.report import build_report, write_report
+from qwb.report.base import FILE_WIDTH
 from qwb.report.matrix import printed_pages
 from qwb.scheme import load
 from qwb.simulate import simulate
 from qwb.templates import write_templates
-from qwb.xlsx import print_scale
+from qwb.xlsx import line_count, print_scale, row_height, text_width
 
 MINI = Path(__file__).parent / "data" / "mini.yaml"
 #: openpyxl drops the data bars' Excel 2010 extension when reading; the tests do not look at it
@@ -579,3 +580,95 @@ def test_score_matrix_prints_whole_categories_on_each_page_in_libreoffice(tmp_pa
     assert all(name in pages[0] for name in ("质量宏观管理", "质量安全监管", "质量基础建设"))
     assert all(name in pages[1] for name in ("质量结果", "加分项")) and "质量基础" not in pages[1]
     assert all("总分" in p and "名次" in p for p in pages)  # rank, unit and total repeated
+
+
+# --- print layout: no text cut at a column's edge ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def yongzhou_case(tmp_path_factory: Any) -> SimpleNamespace:
+    """永州 with nothing returned: one assessed place, long category names."""
+    base = tmp_path_factory.mktemp("yongzhou")
+    scheme = load(Path(__file__).resolve().parent.parent / "qwb" / "schemes" / "yongzhou-2018.yaml")
+    (base / "退回").mkdir()
+    out = base / "排名.xlsx"
+    write_report(consolidate(scheme, base / "退回"), out)
+    return SimpleNamespace(scheme=scheme, out=out, wb=openpyxl.load_workbook(out))
+
+
+def test_ranking_header_and_category_rows_are_tall_enough_for_their_names(yongzhou_case: SimpleNamespace) -> None:
+    ws = yongzhou_case.wb["总排名"]
+    longest = "质量发展实现制度创新、方法创新和机制创新\n（60分）"
+    assert longest in [c.value for c in ws[3]]
+    assert ws.row_dimensions[3].height >= row_height([(longest, 10)]) > 42
+    names = {c.value: c.row for c in ws["A"] if c.row > 3 and c.value == "城市质量发展战略规划明确清晰"}
+    row = names["城市质量发展战略规划明确清晰"]
+    assert ws.cell(row, 1).alignment.wrap_text
+    assert ws.row_dimensions[row].height >= row_height([("城市质量发展战略规划明确清晰", 18)]) > 15
+
+
+def test_a_veto_column_is_as_wide_as_its_text(tmp_path: Path) -> None:
+    scheme = load(MINI)
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    _returns(scheme, folder, tmp_path / "t", simulate(scheme, seed=7) | {"west|veto:V1|Y|是否发生": "是"})
+    write_report(consolidate(scheme, folder), tmp_path / "排名.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "排名.xlsx")["总排名"]
+    vetoes = [r["一票否决"] for r in table(ws, 3)]
+    assert any(v.startswith("是（") for v in vetoes)
+    assert ws.column_dimensions["J"].width >= max(map(text_width, vetoes)) + 1
+
+
+def test_long_file_names_fit_their_column_or_shrink_in_it(tmp_path: Path) -> None:
+    """A file name longer than the widest file column is shrunk (LibreOffice cannot wrap a link); the others
+    show whole."""
+    scheme = load(MINI)
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    paths = _returns(scheme, folder, tmp_path / "t", simulate(scheme, seed=7) | {"west|4|Y|数值": "很多"})
+    long_name = "二〇二四年度某某市各县（市、区）人民政府质量工作考核评分表（市场监督管理局填报，第二次修订稿）.xlsx"
+    next(p for name, p in paths.items() if "市场监管局" in name).rename(folder / long_name)
+    write_report(consolidate(scheme, folder), tmp_path / "排名.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "排名.xlsx")
+    for sheet, column in (("提交情况", "E"), ("校验问题", "D")):
+        ws = wb[sheet]
+        cells = {c.value: c for c in ws[column] if c.row > 3 and c.value}
+        assert int(ws.column_dimensions[column].width) == FILE_WIDTH < text_width(long_name)  # stored with padding
+        assert cells[long_name].hyperlink and cells[long_name].alignment.shrink_to_fit
+        short = [c for name, c in cells.items() if name != long_name]
+        assert all(text_width(c.value) < FILE_WIDTH and not c.alignment.shrink_to_fit for c in short)
+        assert short or sheet == "校验问题"
+    assert "复制该单元格可得到完整的 64 位值" in wb["提交情况"]["A2"].value
+
+
+def test_scheme_sheet_labels_and_category_names_show_whole(yongzhou_case: SimpleNamespace) -> None:
+    ws = yongzhou_case.wb["方案"]
+    labels = [ws.cell(r, 1).value for r in range(3, 40) if ws.cell(r, 1).font.b and ws.cell(r, 1).value]
+    assert "总分小数位" in labels and "退回文件 SHA-256" in labels
+    assert ws.column_dimensions["A"].width >= text_width("总分小数位") + 1
+    category = "为实施质量发展规划、创建质量强市提供经费保障"
+    row = next(c.row for c in ws["B"] if c.value == category)
+    assert ws.cell(row, 2).alignment.wrap_text
+    assert ws.row_dimensions[row].height >= row_height([(category, 30 - 3)]) > 15
+
+
+def _merged_width(ws: Any, cell: str) -> float:
+    span = next((m for m in ws.merged_cells.ranges if cell in m), None)
+    first, last = (span.min_col, span.max_col) if span else (1, 1)
+    return sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43 for c in range(first, last + 1))
+
+
+def test_every_title_shows_whole_across_its_table(mini_case: SimpleNamespace, yongzhou_case: SimpleNamespace) -> None:
+    """On one line in type no smaller than 12 points when that fits across the columns it is merged over, else
+    wrapped in a row tall enough; the subtitle wrapped in a row tall enough."""
+    for wb in (mini_case.wb, yongzhou_case.wb):
+        for ws in wb.worksheets:
+            title, size, across = ws["A1"].value, ws["A1"].font.sz, _merged_width(ws, "A1")
+            assert size >= 12 and ws["A1"].alignment.wrap_text, ws.title
+            assert text_width(title, size) <= across or ws.row_dimensions[1].height >= row_height(
+                [(title, across)], size), ws.title
+            subtitle, across = ws["A2"].value, _merged_width(ws, "A2")
+            if ws["A2"].alignment.wrap_text and subtitle and line_count(subtitle, across) > 1:
+                assert ws.row_dimensions[2].height >= row_height([(subtitle, across)]), ws.title
+    compare = mini_case.wb["自评与核查"]
+    assert text_width(compare["A1"].value, compare["A1"].font.sz) <= _merged_width(compare, "A1")

@@ -38,6 +38,8 @@ WORST_FILL, WORST_BAR = "#FFC7CE", "#C00000"
 #: a three-colour heat map: nothing, half, full marks
 HEAT = ("#F8696B", "#FFEB84", "#63BE7B")
 
+#: the title's type size, down to the smallest when a narrow table needs it on one line
+TITLE_SIZE, SMALLEST_TITLE_SIZE = 16, 12
 SEVERITY = SEVERITY_NAMES
 STATUS = {"accepted": "采用", "rejected": "拒收", "superseded": "已替代"}
 KIND = {"department": "部门填报", "unit": "单位自评"}
@@ -47,11 +49,11 @@ ROLE = {"base": "基本", "bonus": "加分", "deduction": "扣分"}
 class Styles(xlsx.Formats):
     """The report's formats; each is created once per workbook."""
 
-    def title(self) -> Any:
-        return self.get(bold=True, font_size=16)
+    def title(self, size: float = 0) -> Any:
+        return self.get(bold=True, font_size=size or TITLE_SIZE, text_wrap=True)
 
     def subtitle(self) -> Any:
-        return self.get(font_color="#595959")
+        return self.get(font_color="#595959", text_wrap=True)
 
     def header(self, **extra: Any) -> Any:
         return self.get(bold=True, font_color="white", bg_color=HEADER_FILL, border=1, border_color="#8EA9C1",
@@ -59,6 +61,10 @@ class Styles(xlsx.Formats):
 
     def cell(self, **extra: Any) -> Any:
         return self.get(border=1, border_color="#BFBFBF", **extra)
+
+    def link(self, text: str, width: float) -> Any:
+        """A link to a file: shrunk to fit a column too narrow for it, as LibreOffice cannot wrap a link."""
+        return self.cell(font_color="#0563C1", underline=1, shrink=xlsx.line_count(text, width) > 1)
 
     def number(self, decimals: int, **extra: Any) -> Any:
         return self.cell(num_format="0" if decimals == 0 else "0." + "0" * decimals, **extra)
@@ -72,6 +78,8 @@ class Report:
     workbook: Any
     out: Path
     styles: Styles = field(init=False)
+    #: each sheet's title, subtitle and how many columns they are merged across (see fit_title)
+    titles: dict[str, tuple[str, str | None, int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.styles = Styles(self.workbook)
@@ -167,25 +175,56 @@ class Column:
     width: float
 
 
+#: the widest a column of file names (or of department names) gets; a longer name wraps in a taller row
+FILE_WIDTH = 64
+NAME_WIDTH = 32
+
+
 def with_widths(columns: list[Column], **widths: float) -> list[Column]:
     """The columns with some widths replaced (by column name)."""
     return [Column(c.name, widths.get(c.name, c.width)) for c in columns]
 
 
 def header_row(r: Report, ws: Any, row: int, columns: list[Column], height: float = 30) -> None:
+    """The table's header: its wrapped names in a row at least ``height`` tall, taller when a name needs it."""
     for col, column in enumerate(columns):
         ws.write_string(row, col, column.name, r.styles.header())
         ws.set_column(col, col, column.width)
-    ws.set_row(row, height)
+    ws.set_row(row, max(height, xlsx.row_height((c.name, c.width) for c in columns)))
 
 
 def title_block(r: Report, ws: Any, title: str, subtitle: str | None, width: int) -> None:
     """Row 1: the title, with the node the run is as of; row 2: what the sheet shows (None: the sheet writes
-    its own second row)."""
-    xlsx.merge_text(ws, 0, 0, 0, max(width - 1, 0), title + r.as_of_text, r.styles.title())
+    its own second row). Both merged across ``width`` columns, wrapped within them when wider (page_setup makes
+    the rows tall enough once the columns have their widths)."""
+    title += r.as_of_text
+    xlsx.merge_text(ws, 0, 0, 0, max(width - 1, 0), title, r.styles.title())
     ws.set_row(0, 26)
     if subtitle is not None:
         xlsx.merge_text(ws, 1, 0, 1, max(width - 1, 0), subtitle, r.styles.subtitle())
+    r.titles[ws.name] = (title, subtitle, width)
+
+
+def column_width(ws: Any, col: int) -> float:
+    """A column's width in units, as set (Excel's default when not)."""
+    info = ws.col_info.get(col)
+    return (info.width - 5) / 7 if info is not None and info.width is not None else 8.43
+
+
+def fit_title(r: Report, ws: Any) -> None:
+    """Once the columns have their widths: the title in smaller type when that keeps it on one line across the
+    columns it is merged over, and the title and subtitle rows as tall as their text takes there."""
+    if ws.name not in r.titles:
+        return
+    title, subtitle, width = r.titles[ws.name]
+    across = sum(column_width(ws, col) for col in range(max(width, 1)))
+    size = next((size for size in range(TITLE_SIZE, SMALLEST_TITLE_SIZE - 1, -1)
+                 if xlsx.text_width(title, size) + 1 <= across), SMALLEST_TITLE_SIZE)
+    if size != TITLE_SIZE:
+        ws.write_string(0, 0, title, r.styles.title(size))
+    ws.set_row(0, max(26, xlsx.row_height([(title, across)], size)))
+    if subtitle:
+        xlsx.fit_row(ws, 1, [(subtitle, across)])
 
 
 def page_setup(r: Report, ws: Any, repeat: int | None, last_row: int, last_col: int, landscape: bool = True,
@@ -196,6 +235,7 @@ def page_setup(r: Report, ws: Any, repeat: int | None, last_row: int, last_col: 
                     scale=scale)
     ws.print_area(0, 0, max(last_row, 0), max(last_col, 0))
     ws.center_horizontally()
+    fit_title(r, ws)
     fix_heights(ws, last_row)
     ws.set_header(f"&L&8 {_escape_header(r.heading + r.as_of_text)}&R&8 &A")  # the space ends the font size: &8 2015年
 
@@ -210,6 +250,27 @@ def fix_heights(ws: Any, last_row: int) -> None:
     for row in range(last_row + 1):
         if row not in ws.row_info:
             ws.set_row(row, ROW_HEIGHT)
+
+
+def height_of(ws: Any, row: int) -> float:
+    """A row's height in points: as set, or the height every printed row is given (fix_heights)."""
+    info = ws.row_info.get(row)
+    return info.height * 0.75 if info is not None and info.height is not None else ROW_HEIGHT
+
+
+def room_below(ws: Any, last_row: int, widths: list[float], repeat: int | None) -> tuple[float, float]:
+    """Points of the sheet (unscaled) left below ``last_row`` on its printed page, and on a page that holds only
+    the repeated header row, for a sheet fitted to one landscape A4 page wide. A little is kept in hand: the
+    applications' row heights differ by a fraction of a point."""
+    page = xlsx.printable()[1] / xlsx.fitted_scale(widths) * xlsx.PRINT_SAFETY
+    header = height_of(ws, repeat) if repeat is not None else 0.0
+    used = 0.0
+    for row in range(last_row + 1):
+        height = height_of(ws, row)
+        if used + height > page:
+            used = header
+        used += height
+    return page - used, page - header
 
 
 def _escape_header(text: str) -> str:

@@ -17,10 +17,12 @@ from qwb.engine import competition_ranks, due_periods
 from qwb.keys import period_of
 from qwb.report.base import (
     ERROR_COLOR,
+    FILE_WIDTH,
     INVALID_TEXT,
     KIND,
     MISSING_TEXT,
     NA_FILL,
+    NAME_WIDTH,
     NOT_DUE_TEXT,
     UNSCORED_FONT,
     WARNING_COLOR,
@@ -29,13 +31,14 @@ from qwb.report.base import (
     chart_font,
     header_row,
     page_setup,
+    room_below,
     title_block,
     with_widths,
 )
 from qwb.returns import Expectations
 from qwb.submissions import latest_first_order
 from qwb.values import is_blank
-from qwb.xlsx import fit_width, pixels, put, sheet_ref
+from qwb.xlsx import fit_row, fit_width, pixels, put, sheet_ref
 
 SHEET, SCORE_SHEET = "部门", "部门得分"
 HEADER = 2
@@ -198,13 +201,15 @@ def write(r: Report) -> None:
     if r.c.interim:
         subtitle += "应填项只计已到期的时间节点。"
     title_block(r, ws, f"{r.heading}{title}", subtitle, len(columns))
-    names = [a.accepted.name for a in rows if a.accepted is not None]
-    columns = with_widths(columns, 采用的文件=fit_width(names, 16, 56),
-                          提交情况=fit_width([_status(a) for a in rows], 10, 30))
+    columns = with_widths(columns, 采用的文件=fit_width(map(_file_name, rows), 16, FILE_WIDTH),
+                          提交情况=fit_width([_status(a) for a in rows], 10, 30),
+                          **{"部门（单位）": fit_width([a.name for a in rows], 18, NAME_WIDTH)})
     header_row(r, ws, HEADER, columns)
     col = {c.name: i for i, c in enumerate(columns)}
+    width = {c.name: c.width for c in columns}
     for i, a in enumerate(rows):
         _row(r, ws, FIRST + i, a, col)
+        fit_row(ws, FIRST + i, [(a.name, width["部门（单位）"]), (_file_name(a), width["采用的文件"])])
     last_row = FIRST + len(rows) - 1
     if rows:
         ws.autofilter(HEADER, 0, last_row, len(columns) - 1)
@@ -214,10 +219,14 @@ def write(r: Report) -> None:
                     "type": "data_bar", "bar_color": "#9BC2E6", "min_type": "num", "min_value": 0,
                     "max_type": "num", "max_value": 1, "bar_solid": True})
     if single and any(a.rank for a in rows):
-        last_row = _chart(r, ws, rows, col, last_row)
+        last_row = _chart(r, ws, rows, col, last_row, [c.width for c in columns])
     ws.freeze_panes(FIRST, 2)
     page_setup(r, ws, repeat=HEADER, last_row=last_row, last_col=len(columns) - 1)
 
+
+
+def _file_name(a: Assignment) -> str:
+    return "" if a.accepted is None else a.accepted.name
 
 
 def _status(a: Any) -> str:
@@ -234,7 +243,8 @@ def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> No
     missing = a.accepted is None
     if "类型" in col:
         put(ws, row, col["类型"], KIND[a.kind], cell)
-    put(ws, row, col["部门（单位）"], a.name, cell)
+    wrap = st.cell(text_wrap=True)
+    put(ws, row, col["部门（单位）"], a.name, wrap)
     put(ws, row, col["负责指标"], a.items, st.cell(align="center"))
     if "名次" in col:
         put(ws, row, col["名次"], a.rank, st.cell(align="center", bold=True))
@@ -249,7 +259,7 @@ def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> No
         put(ws, row, col["加分"], r.num(a.bonus) if a.bonus else None, st.cell(num_format="0.##"))
         put(ws, row, col["扣分"], r.num(a.deduction) if a.deduction else None, st.cell(num_format="0.##"))
     put(ws, row, col["提交情况"], _status(a), st.cell(font_color=ERROR_COLOR, bold=True) if missing else cell)
-    put(ws, row, col["采用的文件"], "" if missing else a.accepted.name, cell)
+    put(ws, row, col["采用的文件"], _file_name(a), wrap)
     date = a.accepted.filled_date if not missing else None
     put(ws, row, col["填报日期"], date.isoformat() if date else "", st.cell(align="center"))
     put(ws, row, col["应填项"], a.expected, st.cell(align="center"))
@@ -269,8 +279,10 @@ def _score_format(r: Report, unscored: int) -> Any:
     return r.styles.cell(num_format=f'{decimals}"*"', font_color=UNSCORED_FONT, italic=True)
 
 
-def _chart(r: Report, ws: Any, rows: list[Assignment], col: dict[str, int], last_row: int) -> int:
-    """得分率 by department, rank 1 at the top."""
+def _chart(r: Report, ws: Any, rows: list[Assignment], col: dict[str, int], last_row: int,
+           widths: list[float]) -> int:
+    """得分率 by department, rank 1 at the top; on one printed page: below the table when it fits there (its bars
+    a little thinner if need be), else at the top of the next page."""
     rated = [a for a in rows if a.rank is not None]
     first, last = FIRST, FIRST + len(rated) - 1
     chart = r.workbook.add_chart({"type": "bar"})
@@ -287,9 +299,14 @@ def _chart(r: Report, ws: Any, rows: list[Assignment], col: dict[str, int], last
     chart.set_y_axis({"reverse": True, "num_font": chart_font(9), "major_tick_mark": "none"})
     chart.set_legend({"none": True})
     chart.set_chartarea({"border": {"color": "#D9D9D9"}})
-    width = sum(pixels(c.width) for c in SINGLE_COLUMNS[:9])
-    height = max(240, 26 * len(rated) + 90)
-    chart.set_size({"width": width, "height": height})
+    width = sum(pixels(w) for w in widths[:9])
+    wanted, least = max(240, 26 * len(rated) + 90), max(240, 18 * len(rated) + 90)
     at = last_row + 2
+    left, page = (points * 4 / 3 for points in room_below(ws, last_row + 1, widths, HEADER))
+    if least > left:
+        ws.set_h_pagebreaks([at])
+        left = page
+    height = int(min(wanted, left))
+    chart.set_size({"width": width, "height": height})
     ws.insert_chart(at, 0, chart, {"object_position": 3})
     return at + math.ceil(height / 20)

@@ -12,6 +12,7 @@ from typing import Any
 from qwb.issues import REGISTRY
 from qwb.report.base import (
     ERROR_COLOR,
+    FILE_WIDTH,
     SEVERITY,
     WARNING_COLOR,
     Column,
@@ -63,12 +64,12 @@ def write(r: Report) -> None:
     subtitle = (f"共 {len(issues)} 个问题：错误 {n_err} 个，警告 {len(issues) - n_err} 个。"
                 "错误的填报值不计分（按未填写处理）；点击文件名打开退回文件并定位到单元格（文件需与本工作簿保持相对位置）。")
     title_block(r, ws, f"{r.heading}校验问题", subtitle, len(COLUMNS) - 1)
-    file_width = fit_width([i.file for i in issues], 16, 56)
+    file_width = fit_width([i.file for i in issues], 16, FILE_WIDTH)
     header_row(r, ws, HEADER, with_widths(COLUMNS, 问题=fit_width(map(_title, issues), 14, 30),
                                           **{"文件（点击打开）": file_width}))
     for n, issue in enumerate(issues):
-        _row(r, ws, FIRST + n, n + 1, issue)
-        fit_row(ws, FIRST + n, [(issue.message, COLUMNS[COL["说明"]].width)])
+        linked = _row(r, ws, FIRST + n, n + 1, issue, file_width)
+        fit_row(ws, FIRST + n, [(issue.message, COLUMNS[COL["说明"]].width), ("" if linked else issue.file, file_width)])
     last_row = FIRST + max(len(issues), 1) - 1
     if not issues:
         put(ws, FIRST, COL["说明"], "未发现问题。", r.styles.cell())
@@ -83,7 +84,8 @@ def _title(issue: Any) -> str:
     return kind.title if kind else issue.code
 
 
-def _row(r: Report, ws: Any, row: int, number: int, issue: Any) -> None:
+def _row(r: Report, ws: Any, row: int, number: int, issue: Any, file_width: float) -> bool:
+    """Write the issue's row; whether its file is a link."""
     st = r.styles
     cell = st.cell()
     wrap = st.cell(text_wrap=True)
@@ -92,20 +94,22 @@ def _row(r: Report, ws: Any, row: int, number: int, issue: Any) -> None:
     put(ws, row, COL["级别"], SEVERITY.get(issue.severity, issue.severity),
         st.cell(align="center", bold=True, font_color=ERROR_COLOR if error else WARNING_COLOR))
     put(ws, row, COL["问题"], _title(issue), cell)
-    _file_cell(r, ws, row, issue)
+    linked = _file_cell(r, ws, row, issue, file_width)
     put(ws, row, COL["工作表"], issue.sheet, cell)
     put(ws, row, COL["单元格"], issue.cell, st.cell(align="center"))
     put(ws, row, COL["被考核单位"], r.unit_name(issue.unit), cell)
     put(ws, row, COL["指标"], issue.indicator, st.cell(align="center"))
     put(ws, row, COL["说明"], issue.message, wrap)
     put(ws, row, COL["代码"], issue.code, st.cell(font_color="#7F7F7F", font_size=9))
+    return linked
 
 
-def _file_cell(r: Report, ws: Any, row: int, issue: Any) -> None:
-    st = r.styles
+def _file_cell(r: Report, ws: Any, row: int, issue: Any, width: float) -> bool:
+    """The issue's file, as a link when it can be opened from here; whether it is one."""
     target = link_target(r, issue.file, issue.sheet, issue.cell) if issue.file else None
     if target is None:
-        put(ws, row, COL["文件（点击打开）"], issue.file, st.cell())
-        return
-    ws.write_url(row, COL["文件（点击打开）"], target, st.cell(font_color="#0563C1", underline=1), issue.file,
+        put(ws, row, COL["文件（点击打开）"], issue.file, r.styles.cell(text_wrap=True))
+        return False
+    ws.write_url(row, COL["文件（点击打开）"], target, r.styles.link(issue.file, width), issue.file,
                  "打开退回文件" + (f"（{issue.sheet}!{issue.cell}）" if issue.cell else ""))
+    return True

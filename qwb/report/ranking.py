@@ -21,15 +21,16 @@ from qwb.report.base import (
     header_row,
     page_setup,
     title_block,
+    with_widths,
 )
-from qwb.xlsx import merge_text, pixels, put, quoted, row_height, sheet_ref
+from qwb.xlsx import fit_row, fit_width, merge_text, pixels, put, quoted, row_height, sheet_ref
 
 SHEET = "总排名"
 HEADER = 2  # 0-based row of the table's header
 FIRST = HEADER + 1
 #: the fixed columns; category subtotals follow
 COLUMNS = [
-    Column("名次", 5), Column("被考核单位", 13), Column("总分", 8), Column("等次", 6),
+    Column("名次", 5), Column("被考核单位", 13), Column("总分", 8), Column("等次", 7),
     Column("基本分实得", 8.5), Column("参评满分", 8), Column("折算基本分", 8.5), Column("加分", 6), Column("扣分", 6),
     Column("一票否决", 6.5), Column("填报完整", 8),
 ]
@@ -191,8 +192,9 @@ def _subtitle(r: Report) -> str:
 def _table(r: Report, ws: Any, layout: Layout) -> None:
     st = r.styles
     points = category_points(r)
-    columns = COLUMNS + [Column(category_label(c, points[c], "\n"), CATEGORY_WIDTH)
-                         for c in layout.categories]
+    vetoes = [_veto_text(u) for u in r.c.result.units]
+    columns = with_widths(COLUMNS, 一票否决=fit_width(vetoes, COLUMNS[COL["一票否决"]].width, 24))
+    columns += [Column(category_label(c, points[c], "\n"), CATEGORY_WIDTH) for c in layout.categories]
     if r.c.previous is not None:
         columns += [Column(name, width) for name, width in PREVIOUS]
     header_row(r, ws, HEADER, columns, height=42)
@@ -209,8 +211,7 @@ def _table(r: Report, ws: Any, layout: Layout) -> None:
         put(ws, row, COL["折算基本分"], r.num(u.base), st.number(r.decimals, **band))
         put(ws, row, COL["加分"], r.num(u.bonus), st.number(r.decimals, **band))
         put(ws, row, COL["扣分"], r.num(u.deduction), st.number(r.decimals, **band))
-        veto_text = "、".join(v for v, hit in u.vetoes.items() if hit)
-        put(ws, row, COL["一票否决"], f"是（{veto_text}）" if u.veto else "否",
+        put(ws, row, COL["一票否决"], vetoes[i],
             st.cell(align="center", font_color="#C00000", bold=True) if u.veto else st.cell(align="center", **band))
         complete = "完整" if u.complete else f"缺 {len(u.missing)} 项"
         put(ws, row, COL["填报完整"], complete,
@@ -226,6 +227,11 @@ def _table(r: Report, ws: Any, layout: Layout) -> None:
             _previous_cells(r, ws, row, layout, u, band)
     if layout.n:
         ws.autofilter(HEADER, 0, layout.last_unit_row, layout.last_col)
+
+
+def _veto_text(u: Any) -> str:
+    """否, or 是 with the vetoes hit: 是（V1、V3）."""
+    return f"是（{'、'.join(v for v, hit in u.vetoes.items() if hit)}）" if u.veto else "否"
 
 
 def _previous_cells(r: Report, ws: Any, row: int, layout: Layout, u: Any, band: dict[str, str]) -> None:
@@ -550,10 +556,13 @@ def _single_unit(r: Report, ws: Any, layout: Layout) -> int:
     for k, name in enumerate(heads[1:]):
         ws.write_string(row, 2 + k, name, st.header())
     active = _category_active_points(r, unit)
+    name_width = COLUMNS[0].width + COLUMNS[1].width  # 类别 is merged over 名次 and 被考核单位
     cats = layout.categories
     for i, cat in enumerate(cats):
         got, full = unit.categories.get(cat, Decimal(0)), active.get(cat, Decimal(0))
-        merge_text(ws, row + 1 + i, 0, row + 1 + i, 1, cat or "（未分类）", st.cell())
+        name = cat or "（未分类）"
+        merge_text(ws, row + 1 + i, 0, row + 1 + i, 1, name, st.cell(text_wrap=True))
+        fit_row(ws, row + 1 + i, [(name, name_width)])
         put(ws, row + 1 + i, 2, float(full), st.cell(num_format="0.##"))
         put(ws, row + 1 + i, 3, r.num(got), st.number(r.decimals))
         put(ws, row + 1 + i, 4, float(got / full) if full else None, st.cell(num_format="0.0%"))

@@ -10,8 +10,8 @@ from typing import Any
 from qwb.files import Pending, write_pending
 from qwb.issues import cell_order
 from qwb.keys import BLANK_KEY, SEPARATOR, EntryKey, Places
-from qwb.report.base import STATUS, Column, Report, header_row, page_setup, title_block, with_widths
-from qwb.xlsx import fit_width, put
+from qwb.report.base import FILE_WIDTH, STATUS, Column, Report, header_row, page_setup, title_block, with_widths
+from qwb.xlsx import fit_width, line_count, put
 
 SHEET = "原始数据"
 HEADER = 2
@@ -168,11 +168,14 @@ def write(r: Report) -> None:
     subtitle = (f"从 {len(r.c.returns)} 个文件读取的全部 {total} 个填报值。原始值为单元格中的内容，规范值为校验后用于计分的值"
                 "（百分数、千分数按小数存放）；用途：计分、自评对照、无效（未通过校验）、已替代、拒收。")
     title_block(r, ws, f"{r.heading}原始数据", subtitle, len(COLUMNS))
-    header_row(r, ws, HEADER, with_widths(COLUMNS, 文件=fit_width([rf.name for rf in r.c.returns], 16, 56)))
+    file_width = fit_width([rf.name for rf in r.c.returns], 16, FILE_WIDTH)
+    header_row(r, ws, HEADER, with_widths(COLUMNS, 文件=file_width))
     row = FIRST
     for rf in r.c.returns:
+        # a name longer than the column shrinks: wrapped, it would double the height of every row of the file
+        name = r.styles.cell(shrink=line_count(rf.name, file_width) > 1)
         for key in in_cell_order(rf):
-            _entry(r, ws, row, rf, key)
+            _entry(r, ws, row, rf, key, name)
             row += 1
     last_row = max(row - 1, FIRST)
     ws.autofilter(HEADER, 0, last_row, len(COLUMNS) - 1)
@@ -180,11 +183,11 @@ def write(r: Report) -> None:
     page_setup(r, ws, repeat=HEADER, last_row=last_row, last_col=len(COLUMNS) - 1)
 
 
-def _entry(r: Report, ws: Any, row: int, rf: Any, key: str) -> None:
+def _entry(r: Report, ws: Any, row: int, rf: Any, key: str, name: Any) -> None:
     st = r.styles
     cell = st.cell()
     where = rf.where.get(key, {})
-    put(ws, row, COL["文件"], rf.name, cell)
+    put(ws, row, COL["文件"], rf.name, name)
     put(ws, row, COL["状态"], STATUS.get(rf.status, rf.status), cell)
     put(ws, row, COL["工作表"], where.get("sheet", ""), cell)
     put(ws, row, COL["单元格"], where.get("cell", ""), cell)

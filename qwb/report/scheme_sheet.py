@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from qwb.numtext import plain
-from qwb.report.base import ROLE, Column, Report, header_row, page_setup, title_block
+from qwb.report.base import ROLE, Column, Report, header_row, page_setup, title_block, with_widths
 from qwb.rules import RULE_NAMES
-from qwb.xlsx import fit_row, merge_text, put, row_height
+from qwb.xlsx import fit_row, fit_width, merge_text, put, row_height
 
 SHEET = "方案"
 COLUMNS = [
@@ -63,14 +63,16 @@ def write(r: Report) -> None:
     st = r.styles
     last_col = len(COLUMNS) - 1
     title_block(r, ws, f"{r.heading}方案", "本表由方案文件生成，供核对计分依据。", last_col + 1)
+    rows = facts(r)
+    label_width = _label_width([label for label, _text in rows])
     row = 2
-    for label, text in facts(r):
-        merge_text(ws, row, 0, row, 0, label, st.cell(bold=True, bg_color="#F2F2F2"))
+    for label, text in rows:
+        merge_text(ws, row, 0, row, 0, label, st.cell(bold=True, bg_color="#F2F2F2", text_wrap=True))
         merge_text(ws, row, 1, row, last_col, text, st.cell(text_wrap=True))
-        fit_row(ws, row, [(text, sum(c.width for c in COLUMNS[1:]))])
+        fit_row(ws, row, [(label, label_width), (text, sum(c.width for c in COLUMNS[1:]))])
         row += 1
     row += 1
-    header_row(r, ws, row, COLUMNS)
+    header_row(r, ws, row, with_widths(COLUMNS, 指标编号=label_width))
     header = row
     row = _tree(r, ws, row + 1)
     if r.scheme.assumptions:
@@ -82,6 +84,12 @@ def write(r: Report) -> None:
             ws.set_row(row, row_height([(f"{n}. {text}", sum(c.width for c in COLUMNS))], size=9))
     ws.freeze_panes(header + 1, 0)
     page_setup(r, ws, repeat=header, last_row=row, last_col=last_col)
+
+
+def _label_width(labels: list[str]) -> float:
+    """Column A, which holds the labels above the table: each word of a label on one line (退回文件 SHA-256 takes
+    two)."""
+    return fit_width([word for label in labels for word in label.split()], COLUMNS[COL["指标编号"]].width, 14)
 
 
 def _tree(r: Report, ws: Any, row: int) -> int:
@@ -114,10 +122,11 @@ def _category_row(r: Report, ws: Any, row: int, name: str, depth: int, points: D
     fill = "#DDEBF7" if depth == 0 else "#F2F2F2"
     fmt = st.cell(bold=True, bg_color=fill)
     put(ws, row, COL["指标编号"], None, fmt)
-    put(ws, row, COL["类别 / 指标"], name, st.cell(bold=True, bg_color=fill, indent=depth))
+    put(ws, row, COL["类别 / 指标"], name, st.cell(bold=True, bg_color=fill, indent=depth, text_wrap=True))
     put(ws, row, COL["分值"], float(points), st.cell(bold=True, bg_color=fill, num_format="0.##"))
     for col in range(COL["类型"], len(COLUMNS)):
         put(ws, row, col, None, fmt)
+    fit_row(ws, row, [(name, COLUMNS[COL["类别 / 指标"]].width - INDENT_WIDTH * depth)])
 
 
 def _item_row(r: Report, ws: Any, row: int, ind: Any, depth: int) -> None:
