@@ -232,7 +232,7 @@ def _file_name(a: Assignment) -> str:
 def _status(a: Any) -> str:
     """提交情况 as the row shows it."""
     if a.accepted is None:
-        return "未提交"
+        return "未提交" if a.expected else f"{NOT_DUE_TEXT}（本次无到期项）"
     superseded = sum(1 for rf in a.files if rf.status == "superseded")
     return "已提交" + (f"（{superseded} 份旧版已替代）" if superseded else "")
 
@@ -258,7 +258,8 @@ def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> No
             put(ws, row, col["得分率"], float(a.rate) if a.rate is not None else None, st.cell(num_format="0.0%"))
         put(ws, row, col["加分"], r.num(a.bonus) if a.bonus else None, st.cell(num_format="0.##"))
         put(ws, row, col["扣分"], r.num(a.deduction) if a.deduction else None, st.cell(num_format="0.##"))
-    put(ws, row, col["提交情况"], _status(a), st.cell(font_color=ERROR_COLOR, bold=True) if missing else cell)
+    late = missing and a.expected  # nothing due from it yet is not a late return
+    put(ws, row, col["提交情况"], _status(a), st.cell(font_color=ERROR_COLOR, bold=True) if late else cell)
     put(ws, row, col["采用的文件"], _file_name(a), wrap)
     date = a.accepted.filled_date if not missing else None
     put(ws, row, col["填报日期"], date.isoformat() if date else "", st.cell(align="center"))

@@ -157,7 +157,10 @@ def status_line(r: Report, ws: Any, last_col: int) -> None:
     merge_text(ws, 1, 0, 1, last_col - 4 if links else last_col, text,
                st.get(bold=True, font_color=color, bg_color=fill, text_wrap=True))
     if links:
-        link = st.get(font_color=color, underline=1, bg_color=fill, align="center", bold=True)
+        # link blue on white, like a button on the banner: LibreOffice draws a link in its own blue whatever the
+        # format says, unreadable on the red of a preliminary result
+        link = st.get(font_color="#0563C1", underline=1, bg_color="#FFFFFF", align="center", bold=True,
+                      border=1, border_color=color)
         for col, sheet, label in ((last_col - 3, "提交情况", "→ 提交情况"), (last_col - 1, "校验问题", "→ 校验问题")):
             ws.merge_range(1, col, 1, col + 1, "", link)
             ws.write_url(1, col, f"internal:{quoted(sheet)}!A1", link, string=label)
@@ -563,6 +566,11 @@ def _single_unit(r: Report, ws: Any, layout: Layout) -> int:
         name = cat or "（未分类）"
         merge_text(ws, row + 1 + i, 0, row + 1 + i, 1, name, st.cell(text_wrap=True))
         fit_row(ws, row + 1 + i, [(name, name_width)])
+        if r.c.interim and not _category_due(r, unit, cat):  # no bar, and no 0 that would read as a score
+            put(ws, row + 1 + i, 2, None, st.cell())
+            put(ws, row + 1 + i, 3, NOT_DUE_TEXT, st.cell(bg_color=NA_FILL, font_color=UNSCORED_FONT, align="center"))
+            put(ws, row + 1 + i, 4, None, st.cell())
+            continue
         put(ws, row + 1 + i, 2, float(full), st.cell(num_format="0.##"))
         put(ws, row + 1 + i, 3, r.num(got), st.number(r.decimals))
         put(ws, row + 1 + i, 4, float(got / full) if full else None, st.cell(num_format="0.0%"))
@@ -587,9 +595,11 @@ def _single_unit(r: Report, ws: Any, layout: Layout) -> int:
 
 
 def _category_active_points(r: Report, unit: Any) -> dict[str, Decimal]:
+    """The points of the base items counted for the unit, per top category: neither 合理缺项 nor not yet due."""
     out: dict[str, Decimal] = {}
     for ind in r.scheme.base_indicators:
-        if not unit.items[ind.id].na:
+        item = unit.items[ind.id]
+        if not item.na and item.due:
             top = ind.path[0] if ind.path else ""
             out[top] = out.get(top, Decimal(0)) + ind.points
     return out
