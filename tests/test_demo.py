@@ -161,3 +161,11 @@ def test_the_year_demo_runs_three_nodes_with_feedback_adjustment_and_last_year(t
     assert [a["applied"] for a in year["adjustments"]] == [True]
     assert year["units"][0]["previous"]["rank"] == 1 and year["units"][0]["rank_change"] == 0
     assert "截至“半年”（H1），期中汇总" in done.stdout
+    # 半年's workbook: 信息统计 (items 21-24, 年终 only) and its 办公室 have nothing due: 未到期, not 0 or 未提交
+    wb = openpyxl.load_workbook(root / "01-半年" / "排名工作簿.xlsx")
+    rows = [[c.value for c in row] for row in wb["总排名"].iter_rows()]
+    category = next(r for r in rows if r[0] == "信息统计、上报及宣传")
+    assert category[2:5] == [None, "未到期", None]
+    status = {r[2]: r[3] for r in wb["提交情况"].iter_rows(values_only=True) if r[2]}
+    assert status["质量强县工作领导小组办公室"] == "未到期" and list(status.values()).count("未提交") == 1
+    assert "采用 5" in wb["提交情况"]["A2"].value and "应提交 6 份" in wb["提交情况"]["A2"].value
