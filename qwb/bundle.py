@@ -57,6 +57,29 @@ def _pip(args: Sequence[str], what: str) -> str:
     return run.stdout
 
 
+#: the oldest pip whose install check for another Python (--target with --python-version) judges a wheel's
+#: Requires-Python by the target version: 24.1 refused numpy ("requires a different Python: 3.11.7 not in >=3.12")
+MIN_PIP = (24, 2)
+
+
+def pip_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pip")
+    except PackageNotFoundError:
+        return ""
+
+
+def check_pip(installed: str) -> None:
+    """A clear message instead of pip's own failure halfway through when the pip at hand is too old."""
+    numbers = tuple(int(p) for p in re.findall(r"\d+", installed)[:2])
+    if numbers < MIN_PIP:
+        wanted = ".".join(map(str, MIN_PIP))
+        raise BundleError(f"制作离线安装包需要 pip {wanted} 或更新的版本（现为 {installed or '未安装'}）。"
+                          f"请先运行：{Path(sys.executable).name} -m pip install --upgrade pip")
+
+
 def _target(platform: str, python: str) -> list[str]:
     if platform == NATIVE:
         return []
@@ -142,6 +165,7 @@ def build_bundle(out: Path, platform: str = "win_amd64", pythons: Sequence[str] 
     source = source or source_tree()
     if source is None or not (source / "pyproject.toml").is_file():
         raise BundleError("需要 qwb 源码文件夹（含 pyproject.toml）：用 --source 指定")
+    check_pip(pip_version())
     if platform == NATIVE:
         pythons = [f"{sys.version_info.major}.{sys.version_info.minor}"]
     out = Path(out)

@@ -106,3 +106,15 @@ def test_a_fresh_venv_installs_from_the_bundle_with_no_index_and_runs_the_demo(t
     where = subprocess.run([str(bindir / "python"), "-c", "import qwb; print(qwb.__file__)"], capture_output=True,
                            text=True, env=env, cwd=tmp_path, check=True).stdout
     assert str(env_dir) in where  # the installed qwb, not this source tree
+
+
+@pytest.mark.parametrize(("installed", "refused"), [("24.1", True), ("23.2.1", True), ("", True), ("24.2", False),
+                                                    ("26.3", False), ("25.0.dev0", False)])
+def test_an_old_pip_is_named_before_the_bundle_starts(installed: str, refused: bool) -> None:
+    """pip 24.1 and older failed the offline install check halfway with "numpy requires a different Python"."""
+    if refused:
+        with pytest.raises(bundle.BundleError, match=r"需要 pip 24\.2 或更新的版本.*pip install --upgrade pip"):
+            bundle.check_pip(installed)
+    else:
+        bundle.check_pip(installed)
+    assert bundle.pip_version()  # the pip this qwb runs with
