@@ -227,11 +227,10 @@ PRINT_SAFETY = 0.95
 
 def print_scale(widths: Iterable[float], landscape: bool = True, paper: int = A4) -> int:
     """The print size (per cent, 10-100) at which columns of these widths fit across one page between the
-    margins (a pixel is 3/4 of a point)."""
-    long, short = PAPER_INCHES[paper]
-    printable = ((long if landscape else short) - MARGINS["left"] - MARGINS["right"]) * 72
-    needed = sum(pixels(w) for w in widths) * 0.75
-    return max(10, min(100, math.floor(100 * PRINT_SAFETY * printable / needed))) if needed else 100
+    margins, with PRINT_SAFETY in hand."""
+    needed = _points_across(widths)
+    across = printable(landscape, paper)[0]
+    return max(10, min(100, math.floor(100 * PRINT_SAFETY * across / needed))) if needed else 100
 
 
 def printable(landscape: bool = True, paper: int = A4) -> tuple[float, float]:
@@ -244,6 +243,11 @@ def printable(landscape: bool = True, paper: int = A4) -> tuple[float, float]:
 def fitted_scale(widths: Iterable[float], landscape: bool = True, paper: int = A4) -> float:
     """The size (1 = 100 %) a sheet fitted to one page wide is printed at: whole per cent, as the applications
     choose it."""
-    needed = sum(pixels(w) for w in widths) * 0.75
+    needed = _points_across(widths)
     across = printable(landscape, paper)[0]
     return min(100, math.floor(100 * across / needed)) / 100 if needed else 1.0
+
+
+def _points_across(widths: Iterable[float]) -> float:
+    """Points columns of these widths take on paper at 100 % (a pixel is 3/4 of a point)."""
+    return sum(pixels(w) for w in widths) * 0.75
