@@ -179,7 +179,7 @@ def _assert_summary_matches(path: Path, scheme: Scheme, result) -> None:  # type
     wb = openpyxl.load_workbook(path, data_only=True)
     unit_name = wb["填报"]["C2"].value  # right of the 填报单位 label (A2:B2)
     unit = next(u for u in result.units if u.name == unit_name)
-    totals = {r[0]: r[1] for r in wb["汇总"].iter_rows(min_row=4, max_row=12, min_col=9, max_col=10, values_only=True)}
+    totals = {r[0]: r[1] for r in wb["汇总"].iter_rows(min_row=5, max_row=13, min_col=9, max_col=10, values_only=True)}
     later = [i for i in scheme.indicators if any(i.rule_in(p.id).type == "relative" for p in scheme.periods_of(i))]
     if later:  # the unit cannot score these itself: the sheet says so instead of a total that leaves them out
         shown = {r[0]: r[6] for r in wb["汇总"].iter_rows(min_row=4, min_col=1, max_col=7, values_only=True) if r[0]}
@@ -189,7 +189,7 @@ def _assert_summary_matches(path: Path, scheme: Scheme, result) -> None:  # type
                   if i not in later and not unit.items[i.id].na)
         assert totals["基本分（原始）"] == pytest.approx(float(own), abs=1e-9)
         points = plain(sum(i.points for i in later))
-        assert wb["汇总"]["I13"].value == f"另 {len(later)} 项（{points} 分）由质强办汇总后计算"
+        assert wb["汇总"]["I14"].value == f"另 {len(later)} 项（{points} 分）由质强办汇总后计算"
         return
     assert totals["总分"] == pytest.approx(float(unit.total), abs=1e-9)
     assert totals["加分"] == pytest.approx(float(unit.bonus), abs=1e-9)
@@ -284,7 +284,7 @@ def test_an_empty_unit_template_shows_no_grade(tmp_path: Path) -> None:
     totals = {}
     for name, file in (("empty", empty), ("answered", answered)):
         ws = openpyxl.load_workbook(file, data_only=True)["汇总"]
-        totals[name] = {r[0]: r[1] for r in ws.iter_rows(min_row=4, max_row=12, min_col=9, max_col=10, values_only=True)}
+        totals[name] = {r[0]: r[1] for r in ws.iter_rows(min_row=5, max_row=13, min_col=9, max_col=10, values_only=True)}
     assert totals["empty"]["总分"] in (None, "") and totals["empty"]["等次"] in (None, "")
     assert totals["answered"]["总分"] == 0 and totals["answered"]["等次"] == scheme.grades[-1].name
 
@@ -305,6 +305,8 @@ def test_long_names_and_later_scores_fit_their_cells_in_a_unit_template(tmp_path
     summary = book["汇总"]
     assert any(c.value == "汇总后计算" for c in summary["G"])
     assert summary.column_dimensions["G"].width >= 11.5  # 5 Chinese characters and the margin
+    # the header row printed on every page holds the table's header only, the totals start a row lower
+    assert summary.print_title_rows == "$3:$3" and summary["I3"].value is None and summary["I4"].value == "合计"
     entry = book["填报"]
     header = {c.value: c.column_letter for c in entry[5]}
     assert entry.column_dimensions[header["得分"]].width >= 11.5

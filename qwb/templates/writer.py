@@ -68,8 +68,10 @@ COLUMNS = [
     ("说明/依据", 24), ("印证材料", 20), (KEY_HEADER, 24),
 ]
 COL = {name: i for i, (name, _w) in enumerate(COLUMNS)}
-#: the 汇总 sheet: one row per indicator from SUMMARY_FIRST, its aggregated score in SUMMARY_SCORE_COL
-SUMMARY_FIRST, SUMMARY_SCORE_COL = 3, 6
+#: the 汇总 sheet: one row per indicator from SUMMARY_FIRST, its aggregated score in SUMMARY_SCORE_COL; the totals
+#: beside it from PANEL_TOP, a row below the table's header (which is printed on every page: the totals' header
+#: beside it printed empty on each further page)
+SUMMARY_FIRST, SUMMARY_SCORE_COL, PANEL_TOP = 3, 6, 3
 #: 类别 grows to show its longest category up to this width, then wraps
 CATEGORY_MAX = 20
 README_WIDTHS = (18, 90)
@@ -398,37 +400,42 @@ class TemplateWriter:
         veto = f"OR({','.join(vetoes)})" if vetoes else "FALSE"
         later = self.scored_later
         total_label = f"总分（不含{len(later)}项）" if later else "总分"
+        top = PANEL_TOP + 1  # the first line's row
+        j = [f"J{top + 1 + k}" for k in range(8)]  # the lines' values, as formulas name them
         lines = [
             ("基本分（原始）", f'=SUMIFS({score},{role},"基本",{na},0)'),
             ("基本分满分", f'=SUMIFS({pts},{role},"基本",{na},0)'),
             ("折算基数", f"={scale}"),
-            ("折算基本分", "=IF(J5=0,0,J4*J6/J5)"),
+            ("折算基本分", f"=IF({j[1]}=0,0,{j[0]}*{j[2]}/{j[1]})"),
             ("加分", f"={bonus}"),
             ("扣分", f"={deduction}"),
-            (total_label, f'=IF(COUNTA({self.value_range()})=0,"",ROUND(MAX(J7+J8-J9,0),{s.decimals}))'),
+            (total_label, f'=IF(COUNTA({self.value_range()})=0,"",ROUND(MAX({j[3]}+{j[4]}-{j[5]},0),{s.decimals}))'),
             ("否决", f'=IF({veto},"是","否")'),
         ]
-        ws.write_string(2, 8, "合计", st.header())
-        ws.write_blank(2, 9, None, st.header())
+        ws.write_string(PANEL_TOP, 8, "合计", st.header())
+        ws.write_blank(PANEL_TOP, 9, None, st.header())
         for i, (label, formula) in enumerate(lines):
-            ws.write_string(3 + i, 8, label, st.text(bold=True))
-            ws.write_formula(3 + i, 9, formula, st.score(), "")
+            ws.write_string(top + i, 8, label, st.text(bold=True))
+            ws.write_formula(top + i, 9, formula, st.score(), "")
         grades = [(g.name, plain(g.min)) for g in s.grades]
-        ws.write_string(11, 8, "等次", st.text(bold=True))
-        grade = grade_formula("J10", grades, 'J11="是"', s.veto_grade).removeprefix("=")
+        grade_row = top + len(lines)
+        ws.write_string(grade_row, 8, "等次", st.text(bold=True))
+        grade = grade_formula(j[6], grades, f'{j[7]}="是"', s.veto_grade).removeprefix("=")
         if later:
-            ws.write_string(11, 9, "汇总后确定", st.score())
+            ws.write_string(grade_row, 9, "汇总后确定", st.score())
             points = plain(sum((i.points for i in later), Decimal(0)))
             # short enough for one line: a taller row would stretch the indicator row beside it
-            merge_text(ws, 12, 8, 12, 9, f"另 {len(later)} 项（{points} 分）由质强办汇总后计算", st.text())
+            merge_text(ws, grade_row + 1, 8, grade_row + 1, 9, f"另 {len(later)} 项（{points} 分）由质强办汇总后计算",
+                       st.text())
         else:
-            ws.write_formula(11, 9, f'=IF(J10="","",{grade})', st.score(), "")
-        ws.write_string(13, 8, "分类得分（未折算）", st.header())
-        ws.write_string(13, 9, "", st.header())
+            ws.write_formula(grade_row, 9, f'=IF({j[6]}="","",{grade})', st.score(), "")
+        ws.write_string(grade_row + 2, 8, "分类得分（未折算）", st.header())
+        ws.write_string(grade_row + 2, 9, "", st.header())
         tops = list(dict.fromkeys(i.path[0] for i in s.base_indicators if i.path))
-        for i, top in enumerate(tops):
-            ws.write_string(14 + i, 8, top, st.text())
-            ws.write_formula(14 + i, 9, f'=SUMIFS({score},{category},"{top}",{role},"基本",{na},0)', st.score(), "")
+        for i, name in enumerate(tops):
+            ws.write_string(grade_row + 3 + i, 8, name, st.text())
+            ws.write_formula(grade_row + 3 + i, 9, f'=SUMIFS({score},{category},"{name}",{role},"基本",{na},0)',
+                             st.score(), "")
         ws.freeze_panes(3, 0)
         page_setup(ws, repeat=2)
         ws.protect(self.password, {"autofilter": True, "sort": True, "format_columns": True})
