@@ -62,9 +62,13 @@ class Styles(xlsx.Formats):
     def cell(self, **extra: Any) -> Any:
         return self.get(border=1, border_color="#BFBFBF", **extra)
 
+    def one_line(self, text: str, width: float, **extra: Any) -> Any:
+        """A cell kept to one line: its text shrunk when the column is too narrow for it."""
+        return self.cell(shrink=xlsx.line_count(text, width) > 1, **extra)
+
     def link(self, text: str, width: float) -> Any:
-        """A link to a file: shrunk to fit a column too narrow for it, as LibreOffice cannot wrap a link."""
-        return self.cell(font_color="#0563C1", underline=1, shrink=xlsx.line_count(text, width) > 1)
+        """A link to a file: one line, as LibreOffice cannot wrap a link."""
+        return self.one_line(text, width, font_color="#0563C1", underline=1)
 
     def number(self, decimals: int, **extra: Any) -> Any:
         return self.cell(num_format="0" if decimals == 0 else "0." + "0" * decimals, **extra)

@@ -80,6 +80,11 @@ class Assignment:
     unscored: int = 0
 
     @property
+    def late(self) -> bool:
+        """Something of it is due and nothing came back (nothing due yet is not late: 未到期)."""
+        return self.accepted is None and self.expected > 0
+
+    @property
     def rate(self) -> Decimal | None:
         return self.score / self.points if self.points and not self.state else None
 
@@ -232,7 +237,7 @@ def _file_name(a: Assignment) -> str:
 def _status(a: Any) -> str:
     """提交情况 as the row shows it."""
     if a.accepted is None:
-        return "未提交" if a.expected else f"{NOT_DUE_TEXT}（本次无到期项）"
+        return "未提交" if a.late else f"{NOT_DUE_TEXT}（本次无到期项）"
     superseded = sum(1 for rf in a.files if rf.status == "superseded")
     return "已提交" + (f"（{superseded} 份旧版已替代）" if superseded else "")
 
@@ -258,8 +263,7 @@ def _row(r: Report, ws: Any, row: int, a: Assignment, col: dict[str, int]) -> No
             put(ws, row, col["得分率"], float(a.rate) if a.rate is not None else None, st.cell(num_format="0.0%"))
         put(ws, row, col["加分"], r.num(a.bonus) if a.bonus else None, st.cell(num_format="0.##"))
         put(ws, row, col["扣分"], r.num(a.deduction) if a.deduction else None, st.cell(num_format="0.##"))
-    late = missing and a.expected  # nothing due from it yet is not a late return
-    put(ws, row, col["提交情况"], _status(a), st.cell(font_color=ERROR_COLOR, bold=True) if late else cell)
+    put(ws, row, col["提交情况"], _status(a), st.cell(font_color=ERROR_COLOR, bold=True) if a.late else cell)
     put(ws, row, col["采用的文件"], _file_name(a), wrap)
     date = a.accepted.filled_date if not missing else None
     put(ws, row, col["填报日期"], date.isoformat() if date else "", st.cell(align="center"))

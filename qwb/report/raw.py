@@ -11,7 +11,7 @@ from qwb.files import Pending, write_pending
 from qwb.issues import cell_order
 from qwb.keys import BLANK_KEY, SEPARATOR, EntryKey, Places
 from qwb.report.base import FILE_WIDTH, STATUS, Column, Report, header_row, page_setup, title_block, with_widths
-from qwb.xlsx import fit_width, line_count, put
+from qwb.xlsx import fit_width, put
 
 SHEET = "原始数据"
 HEADER = 2
@@ -173,7 +173,7 @@ def write(r: Report) -> None:
     row = FIRST
     for rf in r.c.returns:
         # a name longer than the column shrinks: wrapped, it would double the height of every row of the file
-        name = r.styles.cell(shrink=line_count(rf.name, file_width) > 1)
+        name = r.styles.one_line(rf.name, file_width)
         for key in in_cell_order(rf):
             _entry(r, ws, row, rf, key, name)
             row += 1

@@ -38,9 +38,9 @@ def write(r: Report) -> None:
     ws = r.workbook.add_worksheet(SHEET)
     rows = assignments(r)
     received = sum(1 for a in rows if a.accepted is not None)
-    due = [a for a in rows if a.expected or a.accepted is not None]
+    late = sum(1 for a in rows if a.late)  # those with nothing due yet are not counted as 应提交
     status = Counter(rf.status for rf in r.c.returns)  # several files of one sender may all be used (merged)
-    subtitle = (f"应提交 {len(due)} 份：已收到 {received} 份，未提交 {len(due) - received} 份；"
+    subtitle = (f"应提交 {received + late} 份：已收到 {received} 份，未提交 {late} 份；"
                 f"共收到 {len(r.c.returns)} 个文件，采用 {status['accepted']}，被新版本替代 {status['superseded']}，"
                 f"拒收 {status['rejected']}。")
     subtitle += "SHA-256 列只显示文件校验值的开头，复制该单元格可得到完整的 64 位值。"
@@ -69,10 +69,10 @@ def _assignment(r: Report, ws: Any, row: int, a: Assignment, width: dict[str, fl
         put(ws, row, COL["序号"], row - HEADER, st.cell(align="center"))
         put(ws, row, COL["类型"], KIND[a.kind], st.cell())
         put(ws, row, COL["填报单位"], a.name, st.cell(text_wrap=True))
-        if a.expected:
+        if a.late:
             put(ws, row, COL["状态"], "未提交", st.cell(bold=True, font_color=ERROR_COLOR, align="center"))
             note = "尚未提交，其负责的填报项按未填写计。"
-        else:  # nothing of it is due yet: not late
+        else:
             put(ws, row, COL["状态"], NOT_DUE_TEXT, st.cell(align="center"))
             note = "本次汇总没有到期的填报项，不需要提交。"
         for name in ("文件", "填报日期", "读取行数", "SHA-256"):
