@@ -41,7 +41,8 @@ def write(r: Report) -> None:
     first_item = len(LEFT)
     last_col = first_item + len(indicators) - 1
     title_block(r, ws, f"{r.heading}指标得分", _legend(r), min(last_col + 1, 16))
-    _headers(r, ws, first_item)
+    pages = printed_pages(indicators)
+    _headers(r, ws, first_item, pages)
     numbers: dict[Decimal, float] = {}
     for i, u in enumerate(units):
         _unit_row(r, ws, FIRST + i, u, first_item, numbers)
@@ -50,7 +51,6 @@ def write(r: Report) -> None:
         for k, ind in enumerate(indicators):
             _heat_map(ws, first_item + k, last_row, ind, units)
     ws.freeze_panes(FIRST, first_item)
-    pages = printed_pages(indicators)
     if len(pages) == 1:
         page_setup(r, ws, repeat=None, last_row=max(last_row, FULL_ROW), last_col=last_col)
     else:  # a page break before each page's first category, every page at the size its widest one needs
@@ -102,7 +102,7 @@ def _legend(r: Report) -> str:
             f"（按 0 分计，见“校验问题”）；“{NOT_DUE_TEXT}”为期中汇总时尚未到期。多个时间节点的指标为按方案汇总后的得分。")
 
 
-def _headers(r: Report, ws: Any, first_item: int) -> None:
+def _headers(r: Report, ws: Any, first_item: int, pages: list[list[Segment]]) -> None:
     st = r.styles
     head = st.header()
     for col, (name, width) in enumerate(zip(LEFT, LEFT_WIDTHS)):
@@ -110,7 +110,7 @@ def _headers(r: Report, ws: Any, first_item: int) -> None:
         ws.set_column(col, col, width)
     indicators = r.scheme.indicators
     starts = {first for _top, first, _last in _categories(indicators)}
-    for page in printed_pages(indicators):  # one merged 类别 cell per category on each printed page
+    for page in pages:  # one merged 类别 cell per category on each printed page
         for top, first, last in page:
             name = (top or "（未分类）") + ("" if first in starts else "（续）")
             merge_text(ws, CATEGORY_ROW, first_item + first, CATEGORY_ROW, first_item + last, name, head)

@@ -338,15 +338,13 @@ class TemplateWriter:
     def write_summary(self, ws: Any) -> None:
         st, s = self.styles, self.scheme
         unit = self.assignee.id
-        score_width = fit_width([RELATIVE_LATER] if self.scored_later else [], 9, 14)
         heads = [("指标编号", 8), ("类别", self.width("类别")), ("指标名称", 28), ("分值", 7), ("类型", 7), ("合理缺项", 8),
-                 ("得分", score_width)]
+                 ("得分", max(9, self.width(SCORE_HEADER)))]
         for i, (name, width) in enumerate(heads):
             ws.set_column(i, i, width)
             ws.write_string(2, i, name, st.header())
         merge_text(ws, 0, 0, 0, 6, f"{self.assignee.name} 自评得分汇总（随填报自动计算）", st.title())
-        tops = [i.path[0] for i in s.base_indicators if i.path]
-        ws.set_column(8, 8, fit_width(["分类得分（未折算）", *tops], 16, 40))
+        ws.set_column(8, 8, fit_width(["分类得分（未折算）", *self.top_categories], 16, 40))
         ws.set_column(9, 9, 12)
         later = {i.id for i in self.scored_later}
         first = SUMMARY_FIRST
@@ -373,6 +371,11 @@ class TemplateWriter:
         last = first + len(s.indicators) - 1
         category, pts, role, na, score = (xl_range_abs(first, col, last, col) for col in (1, 3, 4, 5, 6))
         self.write_totals(ws, (pts, role, na, score), category, unit)
+
+    @cached_property
+    def top_categories(self) -> list[str]:
+        """The top categories of the base items, in scheme order: 汇总's 分类得分 lines."""
+        return list(dict.fromkeys(i.path[0] for i in self.scheme.base_indicators if i.path))
 
     @cached_property
     def scored_later(self) -> list[Indicator]:
@@ -431,8 +434,7 @@ class TemplateWriter:
             ws.write_formula(grade_row, 9, f'=IF({j[6]}="","",{grade})', st.score(), "")
         ws.write_string(grade_row + 2, 8, "分类得分（未折算）", st.header())
         ws.write_string(grade_row + 2, 9, "", st.header())
-        tops = list(dict.fromkeys(i.path[0] for i in s.base_indicators if i.path))
-        for i, name in enumerate(tops):
+        for i, name in enumerate(self.top_categories):
             ws.write_string(grade_row + 3 + i, 8, name, st.text())
             ws.write_formula(grade_row + 3 + i, 9, f'=SUMIFS({score},{category},"{name}",{role},"基本",{na},0)',
                              st.score(), "")
